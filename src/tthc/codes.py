@@ -116,7 +116,7 @@ def is_valid(number: object) -> bool:
         parse(number)
     except InvalidCode:
         return False
-    except Exception:  # noqa: BLE001 - the contract is to never raise
+    except Exception:
         return False
     return True
 
@@ -130,7 +130,7 @@ def format_code(number: str) -> str:
     return validate(number)
 
 
-format = format_code  # noqa: A001 - the conventional verb name
+format = format_code
 
 
 def is_national(text: str) -> bool:
