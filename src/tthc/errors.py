@@ -10,7 +10,7 @@ fits, so callers may catch either:
 ...     codes.validate("10.005090")
 ... except ValueError as exc:
 ...     print(type(exc).__name__, exc.code)
-InvalidCodeFormat invalid-code-format
+InvalidCodeLength invalid-code-length
 """
 
 from __future__ import annotations

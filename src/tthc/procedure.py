@@ -142,6 +142,8 @@ _FIELD_NUMBERING = re.compile(
 )
 _FIELD_PREFIX = re.compile(r"^(?:linh vuc|nhom)\s*:?\s*", re.IGNORECASE)
 _FIELD_COUNT = re.compile(r"\s*\(\s*\d+\s*(?:tthc|thu tuc[^)]*)?\s*\)\s*$")
+# A trailing "(Bộ Công Thương)" names the ministry, not a different field.
+_FIELD_MINISTRY = re.compile(r"\s*\(\s*bo [^)]*\)\s*$")
 
 
 def _field_parts(text: str) -> tuple[str, str]:
@@ -155,9 +157,10 @@ def _field_parts(text: str) -> tuple[str, str]:
     if match:
         name = name[len(match.group(0)) :] if len(name) >= match.end() else name
         name = _strip_prefix_words(name, 2)
-    count = _FIELD_COUNT.search(fold(name))
-    if count:
-        name = name[: count.start()]
+    for pattern in (_FIELD_COUNT, _FIELD_MINISTRY):
+        found = pattern.search(fold(name))
+        if found:
+            name = name[: found.start()]
     name = name.strip(" .:-–")
     if name.isupper() or (name and name == name.upper()):
         name = name[:1] + name[1:].lower()
@@ -192,6 +195,9 @@ class Field:
 
         >>> Field.of("I. LĨNH VỰC HỘ TỊCH (12 TTHC)")
         Field(name='Hộ tịch', key='ho-tich')
+        >>> Field.of("Lưu thông hàng hóa trong nước (Bộ Công Thương)").key
+        'luu-thong-hang-hoa-trong-nuoc'
+
         """
         name, key = _field_parts(text)
         return cls(name, key)
