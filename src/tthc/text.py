@@ -18,7 +18,9 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["fold", "match_key", "nfc", "strip_marks"]
+from tthc.legacy import decode_legacy, detect_legacy
+
+__all__ = ["decode_legacy", "detect_legacy", "fold", "match_key", "nfc", "strip_marks"]
 
 _SPACES = re.compile(r"\s+")
 # Typographic quotes and dashes seen in Word and PDF copies, mapped to ASCII.
