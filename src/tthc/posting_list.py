@@ -455,8 +455,8 @@ def build_posting_list(catalog: Catalog, desk_id: str, as_of: date) -> PostingLi
     )
     labels = tuple(dict.fromkeys(decision_label(key) for key in ordered))
     note = (
-        f"Danh mục do tthc lập từ danh mục thủ tục hành chính của {unit.name}, "
-        f"theo {len(labels)} quyết định công bố có hiệu lực đến ngày {short_date(as_of)}."
+        f"Danh mục lập bằng tthc từ các quyết định công bố thủ tục hành chính áp dụng tại "
+        f"{unit.name}; tình trạng tại ngày {short_date(as_of)}."
     )
     return PostingList(
         unit_name=unit.name,

@@ -38,6 +38,7 @@ EXIT_INTERNAL = 3
 #: Modules that each add a group of subcommands with ``register(subparsers, common)``.
 COMMAND_MODULES = (
     "tthc.cli.catalog_cmds",
+    "tthc.cli.render_cmds",
 )
 
 
