@@ -41,9 +41,12 @@ __all__ = [
     "validate",
 ]
 
-_NATIONAL = re.compile(r"^(\d)\.(\d{6})$")
-_FULL = re.compile(r"^(?P<national>\d\.\d{6})(?:\.(?P<suffix>[0-9A-Za-z]+(?:\.[0-9A-Za-z]+)*))?$")
-_DIGITS_DOT_DIGITS = re.compile(r"^(\d+)\.(\d+)(?:\..*)?$")
+_NATIONAL = re.compile(r"^(\d)\.(\d{6})\Z", re.ASCII)
+# re.ASCII: "١.٠٠٤٢٢٧" (Arabic-Indic digits) is not a code.
+_FULL = re.compile(
+    r"^(?P<national>\d\.\d{6})(?:\.(?P<suffix>[0-9A-Za-z]+(?:\.[0-9A-Za-z]+)*))?$", re.ASCII
+)
+_DIGITS_DOT_DIGITS = re.compile(r"^(\d+)\.(\d+)(?:\..*)?$", re.ASCII)
 _REMOVE = re.compile(r"[\s\u00a0\u200b]+")
 
 
@@ -65,12 +68,17 @@ def compact(number: str) -> str:
     '1.004227'
     """
     text = unicodedata.normalize("NFKC", number)
-    text = _REMOVE.sub("", text)
+    # Again after removing spaces: NFKC turns "¸" into a space and a combining
+    # mark, which composes with the letter before once the space is gone.
+    text = unicodedata.normalize("NFKC", _REMOVE.sub("", text))
     text = text.strip(".,;:-_/()[]'\"")
     # A comma is a common typing slip for the dot in "1,004227".
-    if re.fullmatch(r"\d,\d{6}(?:[.,].*)?", text):
+    if re.fullmatch(r"\d,\d{6}(?:[.,].*)?", text, re.ASCII):
         text = text.replace(",", ".", 1)
-    return text.upper() if re.search(r"[a-z]", text) and "." in text else text
+    if re.search(r"[a-z]", text) and "." in text:
+        # Upper-casing can make new compositions ("ı" + breve -> "Ĭ").
+        text = unicodedata.normalize("NFKC", text.upper())
+    return text
 
 
 def parse(number: str) -> ProcedureCode:

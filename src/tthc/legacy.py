@@ -405,13 +405,11 @@ def encode_legacy(text: str, encoding: str, *, errors: EncodeErrors = "strict") 
         if code is not None:
             out.append(code)
             continue
-        if ord(char) < 0x80 or char not in table.legacy_chars:
-            lower = _uppercase_without_code(char, table) if name == "tcvn3" else None
-            if lower is None and not _is_vietnamese_letter(char):
-                out.append(char)
-                continue
-        else:
-            lower = None
+        lower = _uppercase_without_code(char, table) if name == "tcvn3" else None
+        passes = char.isascii() or char not in table.legacy_chars
+        if lower is None and passes and not _is_vietnamese_letter(char):
+            out.append(char)
+            continue
         if errors == "lower" and lower is not None:
             out.append(table.encode[lower])
         elif errors == "replace":
