@@ -22,6 +22,7 @@ with fixed core properties, so the same list gives the same bytes.
 from __future__ import annotations
 
 import io
+import math
 from typing import Any
 
 from tthc.posting_list import (
@@ -49,7 +50,8 @@ _FONT = "Times New Roman"
 
 
 def _inches(mm: float) -> float:
-    return round(mm / _MM_PER_INCH, 4)
+    # Rounded up to 1/10 000 inch, so that a margin never falls below its legal minimum.
+    return math.ceil(mm / _MM_PER_INCH * 10_000) / 10_000
 
 
 class _Styles:
