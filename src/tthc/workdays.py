@@ -56,6 +56,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "BUILTIN_OVERRIDES",
+    "NATIONAL_YEARS",
+    "VIETNAM_TZ",
     "CalendarError",
     "CalendarRangeError",
     "DayNote",
