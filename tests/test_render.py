@@ -19,6 +19,7 @@ import openpyxl
 import pytest
 from docx.oxml.ns import qn
 from docx.shared import Length
+from docx.text.paragraph import Paragraph
 
 from tthc.catalog import Catalog, load_catalog, resolve_catalog_path, write_catalog
 from tthc.cli import main
@@ -456,14 +457,12 @@ def docx_text(data: bytes) -> str:
     ]
     for block in doc.element.body.iterchildren():
         if block.tag == qn("w:p"):
-            lines.append("".join(t.text or "" for t in block.iter(qn("w:t"))))
+            lines.append(Paragraph(block, None).text)
         elif block.tag == qn("w:tbl"):
             for tr in block.iter(qn("w:tr")):
                 header = tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
                 cells = [
-                    "\n".join(
-                        "".join(t.text or "" for t in p.iter(qn("w:t"))) for p in tc.iter(qn("w:p"))
-                    )
+                    "\n".join(Paragraph(p, None).text for p in tc.iter(qn("w:p")))
                     .strip("\n")
                     .replace("\n", " / ")
                     for tc in tr.iter(qn("w:tc"))

@@ -25,7 +25,7 @@ every format shows the same words:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Protocol
 
@@ -43,13 +43,21 @@ if TYPE_CHECKING:
     from tthc.proctime import ProcessingTime
 
 __all__ = [
+    "FEEDBACK_INTRO",
+    "FEEDBACK_LABELS",
+    "FEEDBACK_TITLE",
+    "MISSING",
     "PostingGroup",
     "PostingList",
     "PostingRow",
     "build_posting_list",
     "decision_label",
+    "feedback_lines",
+    "group_rows",
+    "online_label",
     "postal_label",
     "roman",
+    "short_date",
     "vietnamese_long_date",
 ]
 
@@ -250,10 +258,9 @@ class PostingList:
     generated_note: str = ""
 
     @property
-    def rows(self) -> Iterator[PostingRow]:
+    def rows(self) -> tuple[PostingRow, ...]:
         """Every row, in list order."""
-        for group in self.groups:
-            yield from group.rows
+        return tuple(row for group in self.groups for row in group.rows)
 
     @property
     def count(self) -> int:

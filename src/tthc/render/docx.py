@@ -206,6 +206,17 @@ def _cell_para(text: str, *, center: bool = False, bold: bool = False, italic: b
     )
 
 
+def _decision_para(label: str) -> str:
+    """The decision cell: the number on one line (hyphens do not break), the date below."""
+    number, _, rest = label.partition(" ngày ")
+    hyphen = '</w:t><w:noBreakHyphen/><w:t xml:space="preserve">'
+    text = hyphen.join(escape(xml_safe(part)) for part in number.split("-"))
+    runs = f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r>'
+    if rest:
+        runs += _run(f"\nngày {rest}")
+    return _para(runs, align="center", after_pt=0)
+
+
 def _row_xml(row: PostingRow, widths: list[float]) -> str:
     time_paras = _cell_para(row.processing_time)
     note = statutory_note(row)
@@ -219,7 +230,7 @@ def _row_xml(row: PostingRow, widths: list[float]) -> str:
         _cell(widths[4], _cell_para(row.fees)),
         _cell(widths[5], _cell_para(row.online, center=True)),
         _cell(widths[6], _cell_para(row.postal, center=True)),
-        _cell(widths[7], _cell_para(row.decision, center=True)),
+        _cell(widths[7], _decision_para(row.decision)),
     )
     return f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{''.join(cells)}</w:tr>"
 
