@@ -4,32 +4,61 @@ One converter (un)structures every record. Catalogue files keep texts as
 people write them: a processing time or a fee is stored as its verbatim
 text and parsed on load, a field as its display name, an online service as
 "Mức độ 3" or "Toàn trình". Unknown keys are errors (``forbid_extra_keys``),
-and every problem is reported with its key path (``$.entries[4].code``).
+and every problem is reported with its key path (``$.entries[4].code``):
+
+>>> from tthc.errors import CatalogDataError
+>>> from tthc.desk import Desk
+>>> try:
+...     structure({"id": "xa-a", "nam": "UBND xã A", "level": "huyen"}, Desk, "unit.toml")
+... except CatalogDataError as exc:
+...     for problem in exc.problems:
+...         print(problem)
+unit.toml: $.name: required key missing
+unit.toml: $.level: unknown level 'huyen' (known: commune, district, province)
+unit.toml: $.nam: unknown key (did you mean 'name'?)
+
+Structuring first runs a fast converter that stops at the first problem; only
+when it fails does the detailed converter run again to collect every problem
+with its path, so valid files pay nothing for the error reporting.
 """
 
 from __future__ import annotations
 
+import difflib
 import enum
+import types
+import typing
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, TypeVar
 
+import attrs
 import cattrs
+from cattrs.errors import (
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+)
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
-from cattrs.v import format_exception as _cattrs_format_exception
 
 from tthc import codes
-from tthc.decision import Decision, Entry, ProcedureContent
+from tthc.decision import Decision, Entry, ProcedureContent, clean_nfc
 from tthc.desk import DayOverride, Desk, FeedbackAddress, OfficeHours, Unit
-from tthc.errors import Problem, TthcError
+from tthc.errors import CatalogDataError, Problem, TthcError
 from tthc.fees import Fee
 from tthc.procedure import Field, Level, OnlineService, PostalService, Procedure
 from tthc.proctime import ProcessingTime
-from tthc.text import nfc
 
-__all__ = ["converter", "problems_from", "structure", "unstructure"]
+__all__ = [
+    "clean_text",
+    "converter",
+    "fast_converter",
+    "problems_from",
+    "structure",
+    "unstructure",
+]
 
 T = TypeVar("T")
 
@@ -39,6 +68,25 @@ class DataError(TthcError, ValueError):
 
     code = "invalid-value"
     message = "invalid value"
+
+
+# --------------------------------------------------------------------------- texts
+
+def clean_text(value: str) -> str:
+    """Return ``nfc(value)``, quickly when *value* is already clean.
+
+    Most texts in catalogue files were written by tthc and are clean already;
+    checking that costs a fraction of normalising.
+
+    >>> clean_text("Đăng ký khai sinh")
+    'Đăng ký khai sinh'
+    >>> clean_text(" Đăng  ký\u00a0khai sinh ")
+    'Đăng ký khai sinh'
+    """
+    return clean_nfc(value)
+
+
+# --------------------------------------------------------------------------- hooks
 
 
 def _date(value: Any, _: Any) -> date:
@@ -65,10 +113,36 @@ def _time(value: Any, _: Any) -> time:
     raise DataError(f"expected a time, got {type(value).__name__} {value!r}")
 
 
+def _time_text(value: time) -> str:
+    return value.strftime("%H:%M") if not (value.second or value.microsecond) else value.isoformat()
+
+
 def _text(value: Any, _: Any) -> str:
     if not isinstance(value, str):
         raise DataError(f"expected text, got {type(value).__name__} {value!r}")
-    return nfc(value)
+    return clean_nfc(value)
+
+
+def _texts(value: Any, _: Any) -> tuple[str, ...]:
+    if not isinstance(value, list | tuple):
+        raise DataError(f"expected a list of texts, got {type(value).__name__} {value!r}")
+    for index, item in enumerate(value):
+        if not isinstance(item, str):
+            raise DataError(f"item {index}: expected text, got {type(item).__name__} {item!r}")
+    return tuple(map(clean_nfc, value))
+
+
+def _weekdays(value: Any, _: Any) -> tuple[int, ...]:
+    if not isinstance(value, list | tuple):
+        raise DataError(f"expected a list of weekdays (Monday = 0), got {value!r}")
+    days = []
+    for item in value:
+        if isinstance(item, bool) or not isinstance(item, int) or not 0 <= item <= 6:
+            raise DataError(f"invalid weekday {item!r} (0 = Monday … 6 = Sunday)")
+        if item in days:
+            raise DataError(f"weekday {item} listed twice")
+        days.append(item)
+    return tuple(days)
 
 
 def _decimal(value: Any, _: Any) -> Decimal:
@@ -86,9 +160,9 @@ def _code(value: Any, _: Any) -> str:
     if not codes.is_national(value):
         if codes.is_valid(value):
             raise DataError(
-                f"local code form {value!r}: write the national code {codes.validate(value)}"
+                f'local code form "{value}": write the national code {codes.validate(value)}'
             )
-        raise DataError(f"invalid code {value!r}")
+        raise DataError(f'invalid code "{value}"')
     return value
 
 
@@ -105,40 +179,85 @@ def _level_key(value: Any) -> str:
         raise DataError(str(exc.args[0])) from None
 
 
+def _lvl(value: Any, _: Any) -> str:
+    return _level_key(value)
+
+
+_LEVELS_SEEN: dict[tuple[Any, ...], tuple[str, ...]] = {}
+
+
 def _levels(value: Any, _: Any) -> tuple[str, ...]:
     if isinstance(value, str) or not isinstance(value, list | tuple):
         raise DataError(f"expected a list of level keys, got {value!r}")
+    try:
+        return _LEVELS_SEEN[tuple(value)]
+    except (KeyError, TypeError):
+        pass
     if not value:
         raise DataError("expected at least one level")
-    return tuple(_level_key(v) for v in value)
+    levels = tuple(_level_key(v) for v in value)
+    if len(_LEVELS_SEEN) < 256:
+        _LEVELS_SEEN[tuple(value)] = levels
+    return levels
 
 
 def _opt_levels(value: Any, _: Any) -> tuple[str, ...]:
     return () if not value else _levels(value, None)
 
 
-def _processing_time(value: Any, _: Any) -> ProcessingTime:
-    from tthc import proctime
+# Texts repeat a lot across a catalogue ("05 ngày làm việc", "Miễn phí"): parse each once.
 
-    return proctime.parse_processing_time(_text(value, None))
+
+@lru_cache(maxsize=16384)
+def _parse_time_text(text: str) -> ProcessingTime:
+    from tthc.proctime import parse_processing_time
+
+    return parse_processing_time(text)
+
+
+@lru_cache(maxsize=16384)
+def _parse_fee_text(text: str) -> Fee:
+    from tthc.feeparse import parse_fee
+
+    return parse_fee(text)
+
+
+def _processing_time(value: Any, _: Any) -> ProcessingTime:
+    text = _text(value, None)
+    try:
+        return _parse_time_text(text)
+    except (ValueError, LookupError) as exc:
+        raise DataError(f"unreadable processing time {text!r}: {exc}") from None
 
 
 def _fee(value: Any, _: Any) -> Fee:
-    from tthc import feeparse
+    text = _text(value, None)
+    try:
+        return _parse_fee_text(text)
+    except (ValueError, LookupError) as exc:
+        raise DataError(f"unreadable fee {text!r}: {exc}") from None
 
-    return feeparse.parse_fee(_text(value, None))
+
+@lru_cache(maxsize=4096)
+def _field_of(text: str) -> Field:
+    return Field.of(text)
 
 
 def _field(value: Any, _: Any) -> Field:
     text = _text(value, None)
     if not text:
         raise DataError("empty field name")
-    return Field.of(text)
+    return _field_of(text)
+
+
+@lru_cache(maxsize=256)
+def _online_of(text: str) -> OnlineService:
+    return OnlineService.parse(text)
 
 
 def _online(value: Any, _: Any) -> OnlineService:
     try:
-        return OnlineService.parse(_text(value, None))
+        return _online_of(_text(value, None))
     except ValueError as exc:
         raise DataError(str(exc)) from None
 
@@ -163,21 +282,55 @@ def _strict_int(value: Any, _: Any) -> int:
     return value
 
 
+def _table_hook(inner: Callable[[Any, Any], T], cls: type) -> Callable[[Any, Any], T]:
+    """Wrap a generated structure function so that a non-table value reads clearly."""
+
+    def hook(value: Any, type_: Any) -> T:
+        if not isinstance(value, Mapping):
+            raise DataError(f"expected a table, got {type(value).__name__} {value!r}")
+        return inner(value, type_)
+
+    hook.__name__ = f"structure_{cls.__name__}"
+    return hook
+
+
+def _is_optional(type_: Any) -> bool:
+    args = getattr(type_, "__args__", ())
+    return (
+        isinstance(type_, types.UnionType | typing._UnionGenericAlias)  # type: ignore[attr-defined]
+        and len(args) == 2
+        and type(None) in args
+    )
+
+
+def _optional_factory(type_: Any, conv: cattrs.Converter) -> Callable[[Any, Any], Any]:
+    """Structure ``X | None`` with the hook of ``X``, looked up once (TOML has no null)."""
+    inner_type = next(arg for arg in type_.__args__ if arg is not type(None))
+    inner = conv.get_structure_hook(inner_type)
+
+    def hook(value: Any, _: Any) -> Any:
+        return None if value is None else inner(value, inner_type)
+
+    return hook
+
+
 def configure_converter(conv: cattrs.Converter) -> None:
     """Teach *conv* the catalogue file format.
 
     - dates as TOML dates or ISO text, times as ``HH:MM``;
-    - every text normalised to NFC;
-    - processing times and fees as their verbatim text, parsed on load;
+    - every text normalised to NFC (:func:`clean_text`);
+    - processing times and fees as their verbatim text, parsed on load (cached);
     - fields by name, online services as "Mức độ N" / "Toàn trình" / "Một phần";
-    - enums by value, tuples as lists;
-    - codes checked to be national codes, levels to be known level keys.
+    - enums by value, tuples as lists (a bare text where a list is due is an error);
+    - codes checked to be national codes, levels to be known level keys;
+    - unknown keys are errors; default values are left out when unstructuring.
     """
     conv.register_structure_hook(date, _date)
     conv.register_unstructure_hook(date, lambda d: d)
     conv.register_structure_hook(time, _time)
-    conv.register_unstructure_hook(time, lambda t: t.strftime("%H:%M"))
+    conv.register_unstructure_hook(time, _time_text)
     conv.register_structure_hook(str, _text)
+    conv.register_structure_hook_func(lambda t: t == tuple[str, ...], _texts)
     conv.register_structure_hook(bool, _strict_bool)
     conv.register_structure_hook(int, _strict_int)
     conv.register_structure_hook(Decimal, _decimal)
@@ -193,83 +346,124 @@ def configure_converter(conv: cattrs.Converter) -> None:
     conv.register_structure_hook_func(
         lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _enum_hook
     )
+    conv.register_structure_hook_factory(_is_optional, _optional_factory)
     conv.register_unstructure_hook_func(
         lambda t: isinstance(t, type) and issubclass(t, enum.Enum), lambda e: e.value
     )
-    simple: tuple[type[Any], ...] = (
+    specific: dict[type[Any], dict[str, Any]] = {
+        Desk: {
+            "level": override(struct_hook=_lvl),
+            "working_week": override(struct_hook=_weekdays),
+        },
+        Entry: {
+            "code": override(struct_hook=_code),
+            "successor": override(struct_hook=_optional_code),
+            "levels": override(struct_hook=_levels),
+            "to_levels": override(struct_hook=_opt_levels),
+        },
+        Procedure: {"code": override(struct_hook=_code), "level": override(struct_hook=_lvl)},
+    }
+    # Leaves first: a generated function binds the hooks of its fields when it is made.
+    records: tuple[type[Any], ...] = (
         FeedbackAddress,
         OfficeHours,
         DayOverride,
         PostalService,
         ProcedureContent,
+        Entry,
+        Procedure,
+        Desk,
         Decision,
         Unit,
     )
-    for cls in simple:
-        conv.register_structure_hook(
-            cls, make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True)
+    for cls in records:
+        generated = make_dict_structure_fn(
+            cls, conv, _cattrs_forbid_extra_keys=True, **specific.get(cls, {})
         )
-    conv.register_structure_hook(
-        Desk,
-        make_dict_structure_fn(
-            Desk, conv, _cattrs_forbid_extra_keys=True, level=override(struct_hook=_lvl)
-        ),
-    )
-    conv.register_structure_hook(
-        Entry,
-        make_dict_structure_fn(
-            Entry,
-            conv,
-            _cattrs_forbid_extra_keys=True,
-            code=override(struct_hook=_code),
-            successor=override(struct_hook=_optional_code),
-            levels=override(struct_hook=_levels),
-            to_levels=override(struct_hook=_opt_levels),
-        ),
-    )
-    conv.register_structure_hook(
-        Procedure,
-        make_dict_structure_fn(
-            Procedure,
-            conv,
-            _cattrs_forbid_extra_keys=True,
-            code=override(struct_hook=_code),
-            level=override(struct_hook=_lvl),
-        ),
-    )
-    for cls in (*simple, Desk, Entry, Procedure):
+        conv.register_structure_hook(cls, _table_hook(generated, cls))
         conv.register_unstructure_hook(
             cls, make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True)
         )
 
 
-def _lvl(value: Any, _: Any) -> str:
-    return _level_key(value)
-
-
 @cache
 def converter() -> cattrs.Converter:
-    """The tthc converter (built once)."""
+    """The detailed tthc converter (built once): collects every problem with its path."""
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     configure_converter(conv)
     return conv
 
 
-def _format(exc: BaseException, type_: type | None) -> str:
+@cache
+def fast_converter() -> cattrs.Converter:
+    """The fast tthc converter (built once): the same format, stops at the first problem."""
+    conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=False)
+    configure_converter(conv)
+    return conv
+
+
+# --------------------------------------------------------------------------- problems
+
+_STRUCTURE_ERRORS = (
+    cattrs.BaseValidationError,
+    ForbiddenExtraKeysError,
+    TthcError,
+    ValueError,
+    TypeError,
+    KeyError,
+    AttributeError,
+)
+
+
+def _describe(exc: BaseException) -> str:
     if isinstance(exc, TthcError):
         return str(exc)
     if isinstance(exc, KeyError):
         return "required key missing"
-    return _cattrs_format_exception(exc, type_)
+    if isinstance(exc, AttributeError | TypeError) and "items" in str(exc):
+        return "expected a table"
+    if isinstance(exc, ValueError | TypeError):
+        return f"invalid value ({exc})"
+    return f"{type(exc).__name__}: {exc}"
 
 
-def problems_from(exc: BaseException, source: str) -> list[Problem]:
-    """Flatten a cattrs structuring error into :class:`Problem` records with key paths."""
+def _unknown_keys(exc: ForbiddenExtraKeysError, source: str, path: str) -> list[Problem]:
+    known = [a.name for a in attrs.fields(exc.cl)] if attrs.has(exc.cl) else []
     problems = []
-    for line in cattrs.transform_error(exc, path="$", format_exception=_format):
-        message, _, path = line.rpartition(" @ ")
-        problems.append(Problem(source=source, path=path, message=message or line))
+    for key in sorted(exc.extra_fields):
+        close = difflib.get_close_matches(key, known, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else f" (known keys: {', '.join(known)})"
+        problems.append(
+            Problem(source=source, path=f"{path}.{key}", message=f"unknown key{hint}",
+                    code="unknown-key")
+        )
     return problems
+
+
+def problems_from(exc: BaseException, source: str, path: str = "$") -> list[Problem]:
+    """Flatten a cattrs structuring error into :class:`Problem` records with key paths."""
+    if isinstance(exc, IterableValidationError):
+        problems: list[Problem] = []
+        with_notes, without = exc.group_exceptions()
+        for sub, note in with_notes:
+            problems += problems_from(sub, source, f"{path}[{note.index!r}]")
+        for sub in without:
+            problems += problems_from(sub, source, path)
+        return problems
+    if isinstance(exc, ClassValidationError):
+        problems = []
+        with_class_notes, without = exc.group_exceptions()
+        for sub, class_note in with_class_notes:
+            problems += problems_from(sub, source, f"{path}.{class_note.name}")
+        for sub in without:
+            problems += problems_from(sub, source, path)
+        return problems
+    if isinstance(exc, ForbiddenExtraKeysError):
+        return _unknown_keys(exc, source, path)
+    code = exc.code if isinstance(exc, TthcError) else "invalid-data"
+    if isinstance(exc, KeyError):
+        code = "missing-key"
+    return [Problem(source=source, path=path, message=_describe(exc), code=code)]
 
 
 def structure(data: Mapping[str, Any], cls: type[T], source: str) -> T:
@@ -278,17 +472,20 @@ def structure(data: Mapping[str, Any], cls: type[T], source: str) -> T:
     Raises:
         CatalogDataError: with every problem found, each with its key path.
     """
-    from tthc.errors import CatalogDataError
-
+    fast, detailed = fast_converter(), converter()
     try:
-        return converter().structure(data, cls)
-    except (cattrs.BaseValidationError, TthcError, ValueError, TypeError, KeyError) as exc:
-        raise CatalogDataError(problems_from(exc, source), f"{source}: invalid content") from None
+        return fast.structure(data, cls)
+    except _STRUCTURE_ERRORS as fast_error:
+        first = fast_error
+    try:
+        detailed.structure(data, cls)
+    except _STRUCTURE_ERRORS as exc:
+        problems = problems_from(exc, source)
+    else:  # pragma: no cover - the two converters disagree: report the first error
+        problems = problems_from(first, source)
+    raise CatalogDataError(problems, f"{source}: invalid content")
 
 
 def unstructure(obj: object) -> Any:
-    """The plain-data form of a record (dicts, lists, text, dates)."""
+    """The plain-data form of a record (dicts, lists, text, dates), defaults left out."""
     return converter().unstructure(obj)
-
-
-Hook = Callable[[Any, Any], Any]

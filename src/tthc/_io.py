@@ -1,0 +1,372 @@
+"""Private file helpers: atomic writes and a TOML reader with a fast path.
+
+:func:`atomic_write` writes a whole file or nothing: the data go to a
+temporary file in the same folder, are flushed to disk, then renamed over
+the target. It refuses to replace an existing file unless ``force=True``:
+
+>>> import tempfile, pathlib
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> atomic_write(folder / "a.txt", "xin chào\\n").read_text(encoding="utf-8")
+'xin chào\\n'
+>>> atomic_write(folder / "a.txt", b"again")
+Traceback (most recent call last):
+    ...
+FileExistsError: [Errno 17] already exists (pass force=True to replace it): '...a.txt'
+>>> atomic_write(folder / "a.txt", b"again", force=True).read_bytes()
+b'again'
+
+:func:`read_toml` reads TOML text exactly as :mod:`tomllib` does. Files in the
+layout :func:`dump_toml` writes (the catalogue writer's output) take a fast
+line-by-line path; anything else (comments aside) goes to :mod:`tomllib`, so
+the fast path never changes a result, it only saves time:
+
+>>> read_toml('number = "1766/QĐ-UBND"\\nsigned = 2020-08-03\\n')
+{'number': '1766/QĐ-UBND', 'signed': datetime.date(2020, 8, 3)}
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import re
+import secrets
+import tomllib
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+__all__ = ["TomlSyntaxError", "atomic_write", "atomic_write_many", "dump_toml", "read_toml"]
+
+
+def atomic_write(path: str | os.PathLike[str], data: bytes | str, *, force: bool = False) -> Path:
+    """Write *data* to *path* atomically; return the path written.
+
+    Text is written as UTF-8, byte for byte (no newline translation). The
+    parent folders are created when missing. The file is complete or absent:
+    a temporary file in the same folder is written, flushed and synced, then
+    renamed onto *path*.
+
+    Args:
+        path: the file to write.
+        data: the content, as bytes or text.
+        force: replace an existing file; without it an existing file is an error.
+
+    Raises:
+        FileExistsError: *path* exists and *force* is false (``filename`` is set).
+        OSError: the folder cannot be created or written.
+    """
+    return atomic_write_many({path: data}, force=force)[0]
+
+
+def atomic_write_many(
+    files: Mapping[str | os.PathLike[str], bytes | str], *, force: bool = False
+) -> list[Path]:
+    """Write several files, each atomically as :func:`atomic_write` does.
+
+    Without *force*, nothing is written if any of the files exists. Every
+    temporary file is written first, then all are flushed to disk together
+    (one ``sync`` for many files), then renamed into place: each file is
+    complete or absent, though a crash may leave some files written and
+    others not.
+
+    Returns:
+        The paths written, in the order given.
+
+    Raises:
+        FileExistsError: a file exists and *force* is false (nothing is written).
+        OSError: a folder cannot be created or written.
+    """
+    planned = [
+        (Path(path), data.encode("utf-8") if isinstance(data, str) else bytes(data))
+        for path, data in files.items()
+    ]
+    if not force:
+        for target, _ in planned:
+            if target.exists():
+                raise _exists(target)
+    temps: list[tuple[Path, Path]] = []
+    renamed = 0
+    try:
+        for target, payload in planned:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+            fd = os.open(temp, flags, 0o666)
+            temps.append((temp, target))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(payload)
+                handle.flush()
+                if len(planned) <= _SYNC_EACH:
+                    os.fsync(handle.fileno())
+        if len(planned) > _SYNC_EACH:
+            _sync_all([temp for temp, _ in temps])
+        for temp, target in temps:
+            if force:
+                os.replace(temp, target)
+            else:
+                _rename_no_clobber(temp, target)
+            renamed += 1
+    finally:
+        for temp, _ in temps[renamed:]:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+    for folder in dict.fromkeys(target.parent for target, _ in planned):
+        _sync_folder(folder)
+    return [target for target, _ in planned]
+
+
+#: Up to this many files, each is synced on its own; above, all at once.
+_SYNC_EACH = 8
+
+
+def _sync_all(paths: list[Path]) -> None:
+    """Flush the data of many written files to disk."""
+    if hasattr(os, "sync"):
+        os.sync()
+        return
+    for path in paths:  # pragma: no cover - platforms without sync()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _exists(target: Path) -> FileExistsError:
+    return FileExistsError(
+        errno.EEXIST, "already exists (pass force=True to replace it)", str(target)
+    )
+
+
+def _rename_no_clobber(temp: Path, target: Path) -> None:
+    """Move *temp* to *target*, failing if *target* appeared meanwhile."""
+    try:
+        os.link(temp, target)
+    except FileExistsError:
+        raise _exists(target) from None
+    except OSError:
+        # Hard links unsupported (some network or FAT file systems): check, then rename.
+        if target.exists():
+            raise _exists(target) from None
+        os.replace(temp, target)
+        return
+    temp.unlink()
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush the folder entry of a renamed file, where the platform allows it."""
+    if os.name != "posix":  # pragma: no cover - Windows has no directory fsync
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # pragma: no cover - unreadable folder: the rename still happened
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover - some file systems refuse directory fsync
+        pass
+    finally:
+        os.close(fd)
+
+
+# --------------------------------------------------------------------------- TOML
+
+
+class TomlSyntaxError(ValueError):
+    """TOML text that cannot be parsed, with the line (1-based; 0 when unknown)."""
+
+    def __init__(self, message: str, line: int) -> None:
+        self.line = line
+        self.reason = message
+        super().__init__(f"line {line}: {message}" if line else message)
+
+
+_LOCATION = re.compile(r"\s*\(at (?:line (\d+), column \d+|end of document)\)\s*$")
+
+
+def dump_toml(data: Mapping[str, Any]) -> str:
+    """Write *data* as TOML, deterministically (key order as given)."""
+    return tomli_w.dumps(data)
+
+
+def read_toml(text: str) -> dict[str, Any]:
+    """Parse TOML *text* as :func:`tomllib.loads` does.
+
+    Raises:
+        TomlSyntaxError: the text is not valid TOML; ``line`` tells where.
+    """
+    fast = _fast_toml(text)
+    if fast is not None:
+        return fast
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        match = _LOCATION.search(message)
+        line = 0
+        if match:
+            message = message[: match.start()]
+            line = int(match.group(1)) if match.group(1) else text.count("\n") + 1
+        raise TomlSyntaxError(message, line) from None
+
+
+# The fast path accepts the subset of TOML that tomli_w writes for plain data,
+# plus what people commonly type by hand: bare keys; basic strings without
+# escapes; booleans; decimal integers; local dates; arrays of those (one item
+# a line, or on one line); [table] and [[array.of.tables]] headers; blank and
+# comment lines. It only accepts valid TOML, read as tomllib reads it; any
+# other line sends the whole text to tomllib, which then gives the answer or
+# the error message.
+
+_BARE = r"[A-Za-z0-9_-]+"
+_HEADER = re.compile(rf"(\[\[?)({_BARE}(?:\.{_BARE})*)(\]\]?)")
+_KEY = re.compile(rf"({_BARE}) = (.*)")
+_STR = r'"[^"\\\x00-\x08\x0a-\x1f\x7f]*"'
+_STRING = re.compile(_STR)
+_KEY_STRING = re.compile(rf'({_BARE}) = "([^"\\\x00-\x08\x0a-\x1f\x7f]*)"')
+_ITEM_STRING = re.compile(r' *"([^"\\\x00-\x08\x0a-\x1f\x7f]*)",')
+_WORD = r"[A-Za-z0-9_:.+-]+"
+_INLINE_ARRAY = re.compile(rf"\[ *((?:(?:{_STR}|{_WORD}) *, *)*(?:{_STR}|{_WORD})?) *\]")
+_ARRAY_ITEM = re.compile(rf"({_STR}|{_WORD}) *,? *")
+_INTEGER = re.compile(r"[+-]?(?:0|[1-9](?:_?[0-9])*)")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_COMMENT = re.compile(r"#[^\x00-\x08\x0a-\x1f\x7f]*")
+
+
+class _Reject(Exception):
+    """The text leaves the fast path's subset."""
+
+
+def _scalar(text: str) -> object:
+    if text[:1] == '"':
+        if _STRING.fullmatch(text):
+            return text[1:-1]
+        raise _Reject
+    if text == "true":
+        return True
+    if text == "false":
+        return False
+    if _DATE.fullmatch(text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            raise _Reject from None
+    if _INTEGER.fullmatch(text):
+        return int(text.replace("_", ""))
+    raise _Reject
+
+
+def _value(text: str) -> object:
+    if text[:1] == "[":
+        match = _INLINE_ARRAY.fullmatch(text)
+        if not match:
+            raise _Reject
+        return [_scalar(item) for item in _ARRAY_ITEM.findall(match.group(1))]
+    return _scalar(text)
+
+
+def _fast_toml(text: str) -> dict[str, Any] | None:
+    """Parse *text* if it stays in the fast subset, else return ``None``."""
+    if "\r" in text or "\\" in text:
+        return None
+    try:
+        return _fast_parse(text.split("\n"))
+    except _Reject:
+        return None
+
+
+def _fast_parse(lines: list[str]) -> dict[str, Any]:
+    root: dict[str, Any] = {}
+    table = root
+    # Arrays of tables made by [[...]] headers, by identity.
+    arrays: set[int] = set()
+    pending_key: str | None = None
+    pending: list[object] = []
+    key_string = _KEY_STRING.fullmatch
+    item_string = _ITEM_STRING.fullmatch
+    for line in lines:
+        if pending_key is not None:
+            item = item_string(line)
+            if item is not None:
+                pending.append(item.group(1))
+                continue
+            stripped = line.strip()
+            if stripped == "]":
+                table[pending_key] = pending
+                pending_key = None
+            elif stripped.endswith(","):
+                pending.append(_scalar(stripped[:-1]))
+            else:
+                raise _Reject
+            continue
+        # The most common line: key = "text".
+        match = key_string(line)
+        if match is not None:
+            key, value = match.groups()
+            if key in table:
+                raise _Reject
+            table[key] = value
+            continue
+        if not line:
+            continue
+        first = line[0]
+        if first == "[":
+            match = _HEADER.fullmatch(line)
+            if not match or len(match.group(1)) != len(match.group(3)):
+                raise _Reject
+            table = _open_table(root, match.group(2).split("."), match.group(1) == "[[", arrays)
+            continue
+        if first == "#":
+            if not _COMMENT.fullmatch(line):
+                raise _Reject
+            continue
+        match = _KEY.fullmatch(line)
+        if not match:
+            raise _Reject
+        key, value = match.groups()
+        if key in table:
+            raise _Reject
+        if value == "[":
+            pending_key, pending = key, []
+        else:
+            table[key] = _value(value)
+    if pending_key is not None:
+        raise _Reject
+    return root
+
+
+def _open_table(
+    root: dict[str, Any], parts: list[str], array: bool, arrays: set[int]
+) -> dict[str, Any]:
+    current = root
+    for part in parts[:-1]:
+        child = current.get(part)
+        if child is None:
+            child = current[part] = {}
+        elif isinstance(child, list):
+            if id(child) not in arrays:
+                raise _Reject
+            child = child[-1]
+        elif not isinstance(child, dict):
+            raise _Reject
+        current = child
+    last = parts[-1]
+    existing = current.get(last)
+    new: dict[str, Any] = {}
+    if array:
+        if existing is None:
+            existing = current[last] = []
+            arrays.add(id(existing))
+        elif not isinstance(existing, list) or id(existing) not in arrays:
+            raise _Reject
+        existing.append(new)
+        return new
+    if existing is not None:
+        # Redefining a table, or defining one made implicitly: leave it to tomllib.
+        raise _Reject
+    current[last] = new
+    return new
