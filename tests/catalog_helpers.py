@@ -63,18 +63,27 @@ def content(
     )
 
 
-def new(code: str, *levels: str, name: str = "Thủ tục mẫu", field: str = "Hộ tịch",
-        **other: Any) -> Entry:
+def new(
+    code: str, *levels: str, name: str = "Thủ tục mẫu", field: str = "Hộ tịch", **other: Any
+) -> Entry:
     """A 'new' entry announcing *code* at *levels* (default: district)."""
-    return Entry(kind=EntryKind.NEW, code=code, levels=levels or ("district",),
-                 content=content(name, field, **other))
+    return Entry(
+        kind=EntryKind.NEW,
+        code=code,
+        levels=levels or ("district",),
+        content=content(name, field, **other),
+    )
 
 
 def amended(code: str, *levels: str, applied_time: str | None = None, **other: Any) -> Entry:
     """An 'amended' entry changing the components given."""
-    return Entry(kind=EntryKind.AMENDED, code=code, levels=levels or ("district",),
-                 content=content(**other) if other else None,
-                 applied_time=ptime(applied_time) if applied_time else None)
+    return Entry(
+        kind=EntryKind.AMENDED,
+        code=code,
+        levels=levels or ("district",),
+        content=content(**other) if other else None,
+        applied_time=ptime(applied_time) if applied_time else None,
+    )
 
 
 def repealed(code: str, *levels: str) -> Entry:
@@ -82,37 +91,68 @@ def repealed(code: str, *levels: str) -> Entry:
     return Entry(kind=EntryKind.REPEALED, code=code, levels=levels or ("district",))
 
 
-def replaced(code: str, successor: str, *levels: str, name: str = "Thủ tục thay thế",
-             field: str = "Hộ tịch", **other: Any) -> Entry:
+def replaced(
+    code: str,
+    successor: str,
+    *levels: str,
+    name: str = "Thủ tục thay thế",
+    field: str = "Hộ tịch",
+    **other: Any,
+) -> Entry:
     """A 'replaced' entry: *successor* takes the place of *code*."""
-    return Entry(kind=EntryKind.REPLACED, code=code, levels=levels or ("district",),
-                 successor=successor, content=content(name, field, **other))
+    return Entry(
+        kind=EntryKind.REPLACED,
+        code=code,
+        levels=levels or ("district",),
+        successor=successor,
+        content=content(name, field, **other),
+    )
 
 
 def transferred(code: str, levels: Iterable[str], to_levels: Iterable[str]) -> Entry:
     """A 'transferred' entry moving *code* from *levels* to *to_levels*."""
-    return Entry(kind=EntryKind.TRANSFERRED, code=code, levels=tuple(levels),
-                 to_levels=tuple(to_levels))
+    return Entry(
+        kind=EntryKind.TRANSFERRED, code=code, levels=tuple(levels), to_levels=tuple(to_levels)
+    )
 
 
 def cut(code: str, *levels: str, applied: str = "02 ngày làm việc") -> Entry:
     """A 'cut' entry recording a locally applied processing time."""
-    return Entry(kind=EntryKind.CUT, code=code, levels=levels or ("district",),
-                 applied_time=ptime(applied))
+    return Entry(
+        kind=EntryKind.CUT, code=code, levels=levels or ("district",), applied_time=ptime(applied)
+    )
 
 
-def service(code: str, *levels: str, online: str | None = None,
-            postal: PostalService | None = None) -> Entry:
+def service(
+    code: str, *levels: str, online: str | None = None, postal: PostalService | None = None
+) -> Entry:
     """A 'service' entry changing online and/or postal service."""
-    return Entry(kind=EntryKind.SERVICE, code=code, levels=levels or ("district",),
-                 online=OnlineService.parse(online) if online else None, postal=postal)
+    return Entry(
+        kind=EntryKind.SERVICE,
+        code=code,
+        levels=levels or ("district",),
+        online=OnlineService.parse(online) if online else None,
+        postal=postal,
+    )
 
 
-def decision(number: str, effective: date, *entries: Entry, signed: date | None = None,
-             issuer: str = ISSUER, **other: Any) -> Decision:
+def decision(
+    number: str,
+    effective: date,
+    *entries: Entry,
+    signed: date | None = None,
+    issuer: str = ISSUER,
+    **other: Any,
+) -> Decision:
     """A decision effective on *effective* (signed the same day unless given)."""
-    return Decision(number=number, issuer=issuer, signed=signed or effective,
-                    effective=effective, entries=entries, **other)
+    return Decision(
+        number=number,
+        issuer=issuer,
+        signed=signed or effective,
+        effective=effective,
+        entries=entries,
+        **other,
+    )
 
 
 def unit(*desks: Desk) -> Unit:
@@ -120,17 +160,38 @@ def unit(*desks: Desk) -> Unit:
     return Unit(
         name="Huyện Mẫu",
         province="Tỉnh Mẫu",
-        desks=desks or (
-            Desk(id="huyen", name="Bộ phận Một cửa huyện Mẫu", level="district",
-                 opened=date(2016, 1, 1), closed=date(2025, 6, 30),
-                 feedback=FeedbackAddress(body="UBND huyện Mẫu", address="1 Đường Chính",
-                                          phone="0252 3800 000", email="ubnd@mau.gov.vn")),
-            Desk(id="xa-a", name="UBND xã A", level="commune", opened=date(2016, 1, 1),
-                 closed=date(2025, 6, 30)),
-            Desk(id="xa-b", name="UBND xã B", level="commune", opened=date(2016, 1, 1),
-                 closed=date(2025, 6, 30)),
-            Desk(id="xa-ab", name="UBND xã AB (sáp nhập)", level="commune",
-                 opened=date(2025, 7, 1)),
+        desks=desks
+        or (
+            Desk(
+                id="huyen",
+                name="Bộ phận Một cửa huyện Mẫu",
+                level="district",
+                opened=date(2016, 1, 1),
+                closed=date(2025, 6, 30),
+                feedback=FeedbackAddress(
+                    body="UBND huyện Mẫu",
+                    address="1 Đường Chính",
+                    phone="0252 3800 000",
+                    email="ubnd@mau.gov.vn",
+                ),
+            ),
+            Desk(
+                id="xa-a",
+                name="UBND xã A",
+                level="commune",
+                opened=date(2016, 1, 1),
+                closed=date(2025, 6, 30),
+            ),
+            Desk(
+                id="xa-b",
+                name="UBND xã B",
+                level="commune",
+                opened=date(2016, 1, 1),
+                closed=date(2025, 6, 30),
+            ),
+            Desk(
+                id="xa-ab", name="UBND xã AB (sáp nhập)", level="commune", opened=date(2025, 7, 1)
+            ),
         ),
     )
 
@@ -155,8 +216,11 @@ def write_files(root: Path, files: Mapping[str, str]) -> Path:
 
 def folder_bytes(root: Path) -> dict[str, bytes]:
     """Every file under *root*, relative path → bytes."""
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 # --------------------------------------------------------------------------- QĐ 1766/QĐ-UBND
@@ -183,8 +247,7 @@ def heading_levels(text: str) -> tuple[str, ...]:
     folded = fold(text)
     found = Level.parse_many(text)
     if not found:
-        found = tuple(dict.fromkeys(Level.parse(match) for match in
-                                    _LEVEL_PHRASE.findall(folded)))
+        found = tuple(dict.fromkeys(Level.parse(match) for match in _LEVEL_PHRASE.findall(folded)))
     if not found and "ap dung chung" in folded:
         found = (Level.get("district"), Level.get("commune"))
     return tuple(level.key for level in found)
@@ -213,9 +276,12 @@ def row_entry_data(row: Mapping[str, str]) -> dict[str, Any]:
     data: dict[str, Any] = {"kind": kind, "code": row["code"], "levels": list(row_levels(row))}
     if kind == "amended":
         item: dict[str, Any] = {"name": row["name"], "field": row["field_group_raw"]}
-        for key, column in (("agency", "place_agency_raw"),
-                            ("processing_time", "processing_time_text"),
-                            ("fees", "fee_text"), ("online", "online_level_raw")):
+        for key, column in (
+            ("agency", "place_agency_raw"),
+            ("processing_time", "processing_time_text"),
+            ("fees", "fee_text"),
+            ("online", "online_level_raw"),
+        ):
             if row[column]:
                 item[key] = row[column]
         if row["legal_basis_raw"]:
@@ -224,8 +290,9 @@ def row_entry_data(row: Mapping[str, str]) -> dict[str, Any]:
         if postal is not None:
             item["postal"] = {"receive": postal.receive, "deliver": postal.deliver}
         data["content"] = item
-    note = " ".join(part for part in (f"STT {row['stt']}" if row["stt"] else "",
-                                      row["note_raw"]) if part)
+    note = " ".join(
+        part for part in (f"STT {row['stt']}" if row["stt"] else "", row["note_raw"]) if part
+    )
     if note:
         data["note"] = note
     return data
@@ -240,7 +307,7 @@ def decision_1766_data(rows: Iterable[Mapping[str, str]] | None = None) -> dict[
         "signed": date.fromisoformat(rows[0]["decision_date"]),
         "effective": date.fromisoformat(rows[0]["decision_date"]),
         "title": "Công bố danh mục thủ tục hành chính sửa đổi, bổ sung và bị bãi bỏ "
-                 "ngành Tư pháp tỉnh Bình Thuận",
+        "ngành Tư pháp tỉnh Bình Thuận",
         "entries": [row_entry_data(row) for row in rows],
     }
 
@@ -266,8 +333,18 @@ def baseline_1766(skip: Iterable[str] = ()) -> Decision:
     for row in rows_1766():
         if not has_code(row) or row["code"] in skipped:
             continue
-        entries.append(Entry(
-            kind=EntryKind.NEW, code=row["code"], levels=row_levels(row),
-            content=ProcedureContent(name=row["name"], field=Field.of(row["field_group_raw"]))))
-    return Decision(number="1/QĐ-BASELINE", issuer="Bộ dữ liệu kiểm thử (baseline)",
-                    signed=date(2019, 1, 2), effective=date(2019, 1, 2), entries=tuple(entries))
+        entries.append(
+            Entry(
+                kind=EntryKind.NEW,
+                code=row["code"],
+                levels=row_levels(row),
+                content=ProcedureContent(name=row["name"], field=Field.of(row["field_group_raw"])),
+            )
+        )
+    return Decision(
+        number="1/QĐ-BASELINE",
+        issuer="Bộ dữ liệu kiểm thử (baseline)",
+        signed=date(2019, 1, 2),
+        effective=date(2019, 1, 2),
+        entries=tuple(entries),
+    )

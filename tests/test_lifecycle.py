@@ -11,7 +11,6 @@ import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from tests.catalog_helpers import (
     amended,
     baseline_1766,
@@ -28,6 +27,7 @@ from tests.catalog_helpers import (
     transferred,
     unit,
 )
+
 from tthc.catalog import Catalog
 from tthc.decision import Decision, Entry, EntryKind, ProcedureContent
 from tthc.errors import LifecycleError, Problem
@@ -56,64 +56,94 @@ class TestOrder:
         result = replay([second, first])
 
         assert [first, second] == list(result.decisions)
-        assert ["Cũ", "Mới"] == [v.procedure.name for v in result.timelines["1.000001", "district"]]
+        assert [v.procedure.name for v in result.timelines["1.000001", "district"]] == ["Cũ", "Mới"]
 
     def test_same_day_ties_follow_signing_date_then_issuer_then_number(self) -> None:
         """Decisions effective the same day apply by signing date, issuer, number."""
         day = D(2020, 5, 1)
         a = decision("9/QĐ-UBND", day, new("1.000001"), signed=D(2020, 4, 1))
         b = decision("10/QĐ-UBND", day, amended("1.000001", name="B"), signed=D(2020, 4, 2))
-        c = decision("10/QĐ-UBND", day, amended("1.000001", name="C"), signed=D(2020, 4, 2),
-                     issuer="Chủ tịch UBND tỉnh Nam")
+        c = decision(
+            "10/QĐ-UBND",
+            day,
+            amended("1.000001", name="C"),
+            signed=D(2020, 4, 2),
+            issuer="Chủ tịch UBND tỉnh Nam",
+        )
 
         assert [a, b, c] == sorted([c, b, a], key=replay_key)
         for order in ([a, b, c], [c, b, a], [b, a, c]):
-            assert "C" == Catalog(unit(), order).as_of(day)["1.000001"].name
+            assert Catalog(unit(), order).as_of(day)["1.000001"].name == "C"
 
     def test_phases_close_before_they_open(self) -> None:
         """One decision may repeal a code at a level and announce it there anew."""
         start = decision("1/QĐ-UBND", D(2020, 1, 1), new("1.000001", name="Cũ"))
-        again = decision("2/QĐ-UBND", D(2021, 1, 1),
-                         new("1.000001", name="Mới"), repealed("1.000001"))
+        again = decision(
+            "2/QĐ-UBND", D(2021, 1, 1), new("1.000001", name="Mới"), repealed("1.000001")
+        )
 
         catalog = Catalog(unit(), [start, again])
 
-        assert "Mới" == catalog.as_of(D(2021, 1, 1))["1.000001"].name
-        assert [EntryKind.NEW, EntryKind.NEW] == [v.kind for v in catalog.history("1.000001")]
+        assert catalog.as_of(D(2021, 1, 1))["1.000001"].name == "Mới"
+        assert [v.kind for v in catalog.history("1.000001")] == [EntryKind.NEW, EntryKind.NEW]
 
     def test_transfer_applies_before_an_amendment_at_the_new_level(self) -> None:
         """A decision moving a procedure to the commune may amend it there too."""
         start = decision("1/QĐ-UBND", D(2020, 1, 1), new("1.000001", processing_time="10 ngày"))
-        move = decision("2/QĐ-UBND", D(2025, 7, 1),
-                        amended("1.000001", "commune", processing_time="05 ngày làm việc"),
-                        transferred("1.000001", ["district"], ["commune"]))
+        move = decision(
+            "2/QĐ-UBND",
+            D(2025, 7, 1),
+            amended("1.000001", "commune", processing_time="05 ngày làm việc"),
+            transferred("1.000001", ["district"], ["commune"]),
+        )
 
         catalog = Catalog(unit(), [start, move])
         record = catalog.as_of(D(2025, 7, 1)).record("1.000001")
 
         assert record is not None
-        assert ("commune", "05 ngày làm việc") == (record.level,
-                                                   record.procedure.processing_time.text)
-        assert "district" == record.version.transferred_from
+        assert (record.level, record.procedure.processing_time.text) == (
+            "commune",
+            "05 ngày làm việc",
+        )
+        assert record.version.transferred_from == "district"
 
     def test_phase_order_is_documented(self) -> None:
         """The phases are the documented ones, closing kinds first."""
-        assert (EntryKind.REPEALED, EntryKind.REPLACED, EntryKind.TRANSFERRED, EntryKind.NEW,
-                EntryKind.AMENDED, EntryKind.CUT, EntryKind.SERVICE) == PHASES
+        assert (
+            EntryKind.REPEALED,
+            EntryKind.REPLACED,
+            EntryKind.TRANSFERRED,
+            EntryKind.NEW,
+            EntryKind.AMENDED,
+            EntryKind.CUT,
+            EntryKind.SERVICE,
+        ) == PHASES
 
 
 class TestTransitions:
     def test_amendment_keeps_what_it_does_not_change(self) -> None:
         """An amendment replaces the components it gives; the others carry over."""
-        start = decision("1/QĐ-UBND", D(2020, 1, 1),
-                         new("1.000001", name="Đăng ký khai sinh", fees="Miễn phí",
-                             processing_time="03 ngày làm việc", agency="UBND cấp xã"))
+        start = decision(
+            "1/QĐ-UBND",
+            D(2020, 1, 1),
+            new(
+                "1.000001",
+                name="Đăng ký khai sinh",
+                fees="Miễn phí",
+                processing_time="03 ngày làm việc",
+                agency="UBND cấp xã",
+            ),
+        )
         change = decision("2/QĐ-UBND", D(2022, 3, 1), amended("1.000001", fees="8.000 đồng"))
 
         procedure = Catalog(unit(), [start, change]).as_of(D(2022, 3, 1))["1.000001"]
 
-        assert ("Đăng ký khai sinh", "8.000 đồng", "03 ngày làm việc", "UBND cấp xã") == (
-            procedure.name, procedure.fees.text, procedure.processing_time.text, procedure.agency)
+        assert (
+            procedure.name,
+            procedure.fees.text,
+            procedure.processing_time.text,
+            procedure.agency,
+        ) == ("Đăng ký khai sinh", "8.000 đồng", "03 ngày làm việc", "UBND cấp xã")
 
     def test_versions_are_half_open_intervals(self) -> None:
         """A version is in force from its decision's effective date to the day before the next."""
@@ -127,46 +157,60 @@ class TestTransitions:
         assert "1.000001" not in catalog.as_of(D(2021, 6, 1))
         assert "1.000001" not in catalog.as_of(D(2019, 12, 31))
         assert (D(2020, 1, 1), D(2021, 6, 1), EntryKind.REPEALED) == (
-            version.valid_from, version.valid_until, version.end_kind)
+            version.valid_from,
+            version.valid_until,
+            version.end_kind,
+        )
 
     def test_replacement_closes_the_old_code_and_opens_the_successor(self) -> None:
         """A replaced code ends; its successor starts with the content given; lineage is kept."""
         start = decision("1/QĐ-UBND", D(2020, 1, 1), new("1.000001", "district", "commune"))
-        swap = decision("2/QĐ-UBND", D(2021, 1, 1),
-                        replaced("1.000001", "1.000002", "district", name="Thủ tục mới"))
+        swap = decision(
+            "2/QĐ-UBND",
+            D(2021, 1, 1),
+            replaced("1.000001", "1.000002", "district", name="Thủ tục mới"),
+        )
 
         catalog = Catalog(unit(), [start, swap])
         view = catalog.as_of(D(2021, 1, 1))
 
-        assert [("1.000001", "commune"), ("1.000002", "district")] == [
-            (p.code, p.level) for p in view.procedures()]
-        assert "Thủ tục mới" == view["1.000002"].name
-        assert "1.000001" == view.record("1.000002").version.replaces  # type: ignore[union-attr]
-        assert ("1.000001", "1.000002", "district") == (
-            catalog.replacements[0].old, catalog.replacements[0].new,
-            catalog.replacements[0].level)
+        assert [(p.code, p.level) for p in view.procedures()] == [
+            ("1.000001", "commune"),
+            ("1.000002", "district"),
+        ]
+        assert view["1.000002"].name == "Thủ tục mới"
+        assert view.record("1.000002").version.replaces == "1.000001"  # type: ignore[union-attr]
+        assert (
+            catalog.replacements[0].old,
+            catalog.replacements[0].new,
+            catalog.replacements[0].level,
+        ) == ("1.000001", "1.000002", "district")
 
     def test_transfer_moves_the_same_content(self) -> None:
         """A transfer ends the procedure at the district and opens it at the commune unchanged."""
-        start = decision("1/QĐ-UBND", D(2020, 1, 1),
-                         new("1.000001", name="Cấp giấy phép", fees="100.000 đồng"))
-        move = decision("2/QĐ-UBND", D(2025, 7, 1),
-                        transferred("1.000001", ["district"], ["commune"]))
+        start = decision(
+            "1/QĐ-UBND", D(2020, 1, 1), new("1.000001", name="Cấp giấy phép", fees="100.000 đồng")
+        )
+        move = decision(
+            "2/QĐ-UBND", D(2025, 7, 1), transferred("1.000001", ["district"], ["commune"])
+        )
 
         catalog = Catalog(unit(), [start, move])
         before = catalog.as_of(D(2025, 6, 30))["1.000001"]
         after = catalog.as_of(D(2025, 7, 1))["1.000001"]
 
         assert attrs.evolve(before, level="commune") == after
-        assert [("district", EntryKind.TRANSFERRED), ("commune", None)] == [
-            (v.level, v.end_kind) for v in catalog.history("1.000001")]
+        assert [(v.level, v.end_kind) for v in catalog.history("1.000001")] == [
+            ("district", EntryKind.TRANSFERRED),
+            ("commune", None),
+        ]
 
     def test_cut_keeps_the_statutory_time_and_records_the_applied_one(self) -> None:
         """A cut sets the applied time from its effective date; the content stays."""
-        start = decision("1/QĐ-UBND", D(2020, 1, 1),
-                         new("1.000001", processing_time="10 ngày làm việc"))
-        shorter = decision("7/QĐ-UBND", D(2021, 1, 1),
-                           cut("1.000001", applied="07 ngày làm việc"))
+        start = decision(
+            "1/QĐ-UBND", D(2020, 1, 1), new("1.000001", processing_time="10 ngày làm việc")
+        )
+        shorter = decision("7/QĐ-UBND", D(2021, 1, 1), cut("1.000001", applied="07 ngày làm việc"))
 
         catalog = Catalog(unit(), [start, shorter])
         before = catalog.as_of(D(2020, 12, 31)).record("1.000001")
@@ -175,22 +219,30 @@ class TestTransitions:
         assert before is not None
         assert after is not None
         assert before.applied_time is None
-        assert ("10 ngày làm việc", "07 ngày làm việc") == (
-            after.procedure.processing_time.text, after.processing_time.text)
+        assert (after.procedure.processing_time.text, after.processing_time.text) == (
+            "10 ngày làm việc",
+            "07 ngày làm việc",
+        )
         assert before.procedure == after.procedure
         assert (start.key, shorter.key) == (after.decision, after.cut_decision)
 
     def test_amendment_of_the_statutory_time_drops_the_cut(self) -> None:
         """A new statutory time ends the cut; other amendments keep it."""
-        start = decision("1/QĐ-UBND", D(2020, 1, 1),
-                         new("1.000001", processing_time="10 ngày làm việc"))
+        start = decision(
+            "1/QĐ-UBND", D(2020, 1, 1), new("1.000001", processing_time="10 ngày làm việc")
+        )
         shorter = decision("7/QĐ-UBND", D(2021, 1, 1), cut("1.000001", applied="07 ngày làm việc"))
         fees_only = decision("8/QĐ-UBND", D(2022, 1, 1), amended("1.000001", fees="Miễn phí"))
-        new_time = decision("9/QĐ-UBND", D(2023, 1, 1),
-                            amended("1.000001", processing_time="08 ngày làm việc"))
-        kept_cut = decision("10/QĐ-UBND", D(2024, 1, 1),
-                            amended("1.000001", processing_time="06 ngày làm việc",
-                                    applied_time="04 ngày làm việc"))
+        new_time = decision(
+            "9/QĐ-UBND", D(2023, 1, 1), amended("1.000001", processing_time="08 ngày làm việc")
+        )
+        kept_cut = decision(
+            "10/QĐ-UBND",
+            D(2024, 1, 1),
+            amended(
+                "1.000001", processing_time="06 ngày làm việc", applied_time="04 ngày làm việc"
+            ),
+        )
 
         catalog = Catalog(unit(), [start, shorter, fees_only, new_time, kept_cut])
 
@@ -199,16 +251,20 @@ class TestTransitions:
             assert record is not None
             return record.applied_time.text if record.applied_time else None
 
-        assert "07 ngày làm việc" == applied(D(2022, 6, 1))
+        assert applied(D(2022, 6, 1)) == "07 ngày làm việc"
         assert applied(D(2023, 6, 1)) is None
-        assert "04 ngày làm việc" == applied(D(2024, 6, 1))
+        assert applied(D(2024, 6, 1)) == "04 ngày làm việc"
 
     def test_service_changes_online_and_postal(self) -> None:
         """A service entry changes the online level and the postal service from its date."""
         start = decision("1/QĐ-UBND", D(2020, 1, 1), new("1.000001"))
-        online = decision("5/QĐ-UBND", D(2022, 1, 1),
-                          service("1.000001", online="Toàn trình",
-                                  postal=PostalService(receive=True, deliver=True)))
+        online = decision(
+            "5/QĐ-UBND",
+            D(2022, 1, 1),
+            service(
+                "1.000001", online="Toàn trình", postal=PostalService(receive=True, deliver=True)
+            ),
+        )
 
         catalog = Catalog(unit(), [start, online])
         record = catalog.as_of(D(2022, 1, 1)).record("1.000001")
@@ -224,8 +280,10 @@ class TestTransitions:
 
         procedure = Catalog(unit(), [start]).as_of(D(2020, 1, 1))["1.000001"]
 
-        assert (ParseStatus.UNSPECIFIED, ParseStatus.UNSPECIFIED) == (
-            procedure.processing_time.status, procedure.fees.status)
+        assert (procedure.processing_time.status, procedure.fees.status) == (
+            ParseStatus.UNSPECIFIED,
+            ParseStatus.UNSPECIFIED,
+        )
 
 
 class TestErrors:
@@ -237,20 +295,25 @@ class TestErrors:
     def test_every_impossible_transition_is_reported_at_once(self) -> None:
         """Amending, repealing, cutting or transferring what is not in force: all reported."""
         start = decision("1/QĐ-UBND", D(2020, 1, 1), new("1.000001"))
-        bad = decision("2/QĐ-UBND", D(2021, 1, 1),
-                       amended("1.000009", name="x"), repealed("1.000001", "commune"),
-                       cut("1.000008"), transferred("1.000007", ["district"], ["commune"]),
-                       service("1.000006", online="3"))
+        bad = decision(
+            "2/QĐ-UBND",
+            D(2021, 1, 1),
+            amended("1.000009", name="x"),
+            repealed("1.000001", "commune"),
+            cut("1.000008"),
+            transferred("1.000007", ["district"], ["commune"]),
+            service("1.000006", online="3"),
+        )
 
         problems = self.problem([start, bad], sources={bad.key: "decisions/2021/b.toml"})
 
-        assert [
+        assert [(p.source, p.path, p.message.split(":")[0]) for p in problems] == [
             ("decisions/2021/b.toml", "$.entries[1]", "repealed 1.000001 at commune"),
             ("decisions/2021/b.toml", "$.entries[3]", "transferred 1.000007 at district"),
             ("decisions/2021/b.toml", "$.entries[0]", "amended 1.000009 at district"),
             ("decisions/2021/b.toml", "$.entries[2]", "cut 1.000008 at district"),
             ("decisions/2021/b.toml", "$.entries[4]", "service 1.000006 at district"),
-        ] == [(p.source, p.path, p.message.split(":")[0]) for p in problems]
+        ]
         assert all("not in force on 2021-01-01" in p.message for p in problems)
         assert all(p.code == "not-in-force" for p in problems)
 
@@ -262,8 +325,10 @@ class TestErrors:
 
         (problem,) = self.problem([start, end, late], sources={end.key: "decisions/2021/e.toml"})
 
-        assert ("repealed on 2021-01-01 by 2/QĐ-UBND (01/01/2021) of Chủ tịch UBND tỉnh Mẫu, "
-                "decisions/2021/e.toml entry 1") in problem.message
+        assert (
+            "repealed on 2021-01-01 by 2/QĐ-UBND (01/01/2021) of Chủ tịch UBND tỉnh Mẫu, "
+            "decisions/2021/e.toml entry 1"
+        ) in problem.message
         assert problem.message.endswith("[3/QĐ-UBND (01/01/2022)]")
 
     def test_issuing_a_code_in_force_names_both_decisions(self) -> None:
@@ -273,10 +338,12 @@ class TestErrors:
 
         (problem,) = self.problem([first, again])
 
-        assert "already-in-force" == problem.code
-        assert "$.entries[0]" == problem.path
-        assert ("new 1.000001 at district: already in force since 2020-01-01 "
-                "(announced by 1/QĐ-UBND (01/01/2020)") in problem.message
+        assert problem.code == "already-in-force"
+        assert problem.path == "$.entries[0]"
+        assert (
+            "new 1.000001 at district: already in force since 2020-01-01 "
+            "(announced by 1/QĐ-UBND (01/01/2020)"
+        ) in problem.message
 
     def test_successor_in_force_is_an_error(self) -> None:
         """A replacement whose successor is already in force at that level is refused."""
@@ -285,7 +352,7 @@ class TestErrors:
 
         (problem,) = self.problem([start, swap])
 
-        assert "successor-in-force" == problem.code
+        assert problem.code == "successor-in-force"
         assert "successor 1.000002 at district: already in force" in problem.message
 
     def test_replacement_cycles_are_errors(self) -> None:
@@ -296,31 +363,44 @@ class TestErrors:
 
         (problem,) = self.problem([start, forth, back], sources={back.key: "c.toml"})
 
-        assert ("replacement-cycle", "c.toml", "$.entries[0]") == (
-            problem.code, problem.source, problem.path)
+        assert (problem.code, problem.source, problem.path) == (
+            "replacement-cycle",
+            "c.toml",
+            "$.entries[0]",
+        )
         assert "1.000001 → 1.000002 → 1.000001" in problem.message
 
     def test_entries_missing_their_parts_are_errors(self) -> None:
         """A new entry without name, a replacement without successor, a cut without time."""
         broken = decision(
-            "1/QĐ-UBND", D(2020, 1, 1),
-            Entry(kind=EntryKind.NEW, code="1.000001", levels=("district",),
-                  content=ProcedureContent(field=Field.of("Hộ tịch"))),
-            Entry(kind=EntryKind.REPLACED, code="1.000001", levels=("district",),
-                  content=content("x", "Hộ tịch")),
+            "1/QĐ-UBND",
+            D(2020, 1, 1),
+            Entry(
+                kind=EntryKind.NEW,
+                code="1.000001",
+                levels=("district",),
+                content=ProcedureContent(field=Field.of("Hộ tịch")),
+            ),
+            Entry(
+                kind=EntryKind.REPLACED,
+                code="1.000001",
+                levels=("district",),
+                content=content("x", "Hộ tịch"),
+            ),
             Entry(kind=EntryKind.CUT, code="1.000001", levels=("district",)),
-            Entry(kind=EntryKind.REPEALED, code="1.000001", levels=("district",),
-                  successor="1.000002"),
+            Entry(
+                kind=EntryKind.REPEALED, code="1.000001", levels=("district",), successor="1.000002"
+            ),
         )
 
         problems = self.problem([broken])
 
-        assert [
+        assert [(p.path, p.message) for p in problems] == [
             ("$.entries[0].content.name", "required for a new procedure"),
             ("$.entries[1].successor", "required: the code that replaces this one"),
             ("$.entries[2].applied_time", "required: the locally applied processing time"),
             ("$.entries[3].successor", "not used by a 'repealed' entry"),
-        ] == [(p.path, p.message) for p in problems]
+        ]
 
     def test_check_false_returns_errors_and_the_partial_result(self) -> None:
         """With check=False the errors come back with what could be replayed."""
@@ -329,20 +409,19 @@ class TestErrors:
 
         result = replay([start, bad], check=False)
 
-        assert 1 == len(result.errors)
+        assert len(result.errors) == 1
         assert ("1.000001", "district") in result.timelines
 
 
 class TestWarnings:
     def test_effective_before_signing_is_a_warning(self) -> None:
         """A decision effective before it was signed replays, with a warning."""
-        odd = decision("1/QĐ-UBND", D(2020, 1, 1), new("1.000001", "commune"),
-                       signed=D(2020, 2, 1))
+        odd = decision("1/QĐ-UBND", D(2020, 1, 1), new("1.000001", "commune"), signed=D(2020, 2, 1))
 
         catalog = Catalog(unit(), [odd])
 
-        assert ["effective-before-signed"] == [w.code for w in catalog.warnings]
-        assert "warning" == catalog.warnings[0].severity
+        assert [w.code for w in catalog.warnings] == ["effective-before-signed"]
+        assert catalog.warnings[0].severity == "warning"
 
     def test_announcing_at_an_ended_level_is_a_warning(self) -> None:
         """A district procedure announced after 30/6/2025 is suspicious, not impossible."""
@@ -360,20 +439,24 @@ class TestWarnings:
 
         (warning,) = Catalog(unit(), [early]).warnings
 
-        assert "no-open-desk" == warning.code
+        assert warning.code == "no-open-desk"
         assert "xa-a (2016-01-01 to 2025-06-30)" in warning.message
 
     def test_a_cut_that_is_not_shorter_is_a_warning(self) -> None:
         """An applied time not below the statutory one is flagged."""
-        start = decision("1/QĐ-UBND", D(2020, 1, 1),
-                         new("1.000001", "commune", processing_time="05 ngày làm việc"))
-        longer = decision("2/QĐ-UBND", D(2021, 1, 1),
-                          cut("1.000001", "commune", applied="06 ngày làm việc"))
+        start = decision(
+            "1/QĐ-UBND",
+            D(2020, 1, 1),
+            new("1.000001", "commune", processing_time="05 ngày làm việc"),
+        )
+        longer = decision(
+            "2/QĐ-UBND", D(2021, 1, 1), cut("1.000001", "commune", applied="06 ngày làm việc")
+        )
 
         catalog = Catalog(unit(), [start, longer])
 
-        assert ["cut-not-shorter"] == [w.code for w in catalog.warnings]
-        assert "$.entries[0].applied_time" == catalog.warnings[0].path
+        assert [w.code for w in catalog.warnings] == ["cut-not-shorter"]
+        assert catalog.warnings[0].path == "$.entries[0].applied_time"
 
 
 class TestTransfer2025:
@@ -381,19 +464,36 @@ class TestTransfer2025:
 
     def build(self) -> Catalog:
         before = decision(
-            "210/QĐ-UBND", D(2019, 3, 1),
-            new("1.000101", name="Cấp giấy chứng nhận đăng ký hộ kinh doanh",
-                field="Hộ kinh doanh", processing_time="03 ngày làm việc"),
-            new("1.000102", name="Cấp giấy phép xây dựng nhà ở riêng lẻ", field="Xây dựng",
-                processing_time="15 ngày"),
-            new("2.000815", "district", "commune",
-                name="Chứng thực bản sao từ bản chính giấy tờ, văn bản", field="Chứng thực",
-                processing_time="Trong ngày"),
+            "210/QĐ-UBND",
+            D(2019, 3, 1),
+            new(
+                "1.000101",
+                name="Cấp giấy chứng nhận đăng ký hộ kinh doanh",
+                field="Hộ kinh doanh",
+                processing_time="03 ngày làm việc",
+            ),
+            new(
+                "1.000102",
+                name="Cấp giấy phép xây dựng nhà ở riêng lẻ",
+                field="Xây dựng",
+                processing_time="15 ngày",
+            ),
+            new(
+                "2.000815",
+                "district",
+                "commune",
+                name="Chứng thực bản sao từ bản chính giấy tờ, văn bản",
+                field="Chứng thực",
+                processing_time="Trong ngày",
+            ),
             new("1.000201", "commune", name="Đăng ký khai sinh", field="Hộ tịch"),
         )
-        cut_2023 = decision("88/QĐ-UBND", D(2023, 2, 1), cut("1.000101", applied="02 ngày làm việc"))
+        cut_2023 = decision(
+            "88/QĐ-UBND", D(2023, 2, 1), cut("1.000101", applied="02 ngày làm việc")
+        )
         reform = decision(
-            "1500/QĐ-UBND", D(2025, 7, 1),
+            "1500/QĐ-UBND",
+            D(2025, 7, 1),
             transferred("1.000101", ["district"], ["commune"]),
             transferred("1.000102", ["district"], ["commune"]),
             repealed("2.000815", "district"),
@@ -405,20 +505,27 @@ class TestTransfer2025:
         """On 30/6/2025 the district desk posts its three procedures; on 1/7/2025 none."""
         catalog = self.build()
 
-        assert ["1.000101", "1.000102", "2.000815"] == [
-            p.code for p in catalog.as_of(D(2025, 6, 30)).procedures(desk="huyen")]
-        assert [] == catalog.as_of(D(2025, 7, 1)).procedures(desk="huyen")
+        assert [p.code for p in catalog.as_of(D(2025, 6, 30)).procedures(desk="huyen")] == [
+            "1.000101",
+            "1.000102",
+            "2.000815",
+        ]
+        assert catalog.as_of(D(2025, 7, 1)).procedures(desk="huyen") == []
 
     def test_the_merged_commune_desk_posts_the_transferred_procedures(self) -> None:
         """The new commune desk opens on 1/7/2025 with the commune's and the moved procedures."""
         catalog = self.build()
         view = catalog.as_of(D(2025, 7, 1))
 
-        assert [] == catalog.as_of(D(2025, 6, 30)).procedures(desk="xa-ab")
-        assert [] == view.procedures(desk="xa-a")
-        assert ["1.000101", "1.000102", "1.000201", "2.000815"] == [
-            p.code for p in view.procedures(desk="xa-ab")]
-        assert [] == view.procedures(level="district")
+        assert catalog.as_of(D(2025, 6, 30)).procedures(desk="xa-ab") == []
+        assert view.procedures(desk="xa-a") == []
+        assert [p.code for p in view.procedures(desk="xa-ab")] == [
+            "1.000101",
+            "1.000102",
+            "1.000201",
+            "2.000815",
+        ]
+        assert view.procedures(level="district") == []
 
     def test_transferred_content_is_unchanged_and_the_cut_stays_behind(self) -> None:
         """The moved procedure keeps its statutory content; the district's cut does not follow."""
@@ -428,11 +535,13 @@ class TestTransfer2025:
 
         assert before is not None
         assert after is not None
-        assert ("district", "02 ngày làm việc") == (
-            before.level, before.applied_time.text if before.applied_time else None)
-        assert ("commune", None) == (after.level, after.applied_time)
+        assert (before.level, before.applied_time.text if before.applied_time else None) == (
+            "district",
+            "02 ngày làm việc",
+        )
+        assert (after.level, after.applied_time) == ("commune", None)
         assert attrs.evolve(before.procedure, level="commune") == after.procedure
-        assert "district" == after.version.transferred_from
+        assert after.version.transferred_from == "district"
 
     def test_history_shows_both_levels(self) -> None:
         """The history of a moved procedure has the district stretches and the commune one."""
@@ -446,7 +555,7 @@ class TestTransfer2025:
 
     def test_no_warning_when_every_district_procedure_moved_or_ended(self) -> None:
         """Nothing is left at the district after the reform, so nothing is flagged."""
-        assert () == self.build().warnings
+        assert self.build().warnings == ()
 
     def test_a_district_procedure_left_behind_is_flagged(self) -> None:
         """A district procedure neither moved nor repealed gets the level-ended warning."""
@@ -454,7 +563,7 @@ class TestTransfer2025:
 
         (warning,) = catalog.warnings
 
-        assert "level-ended-in-force" == warning.code
+        assert warning.code == "level-ended-in-force"
         assert "1 procedures are still in force at district" in warning.message
 
 
@@ -467,8 +576,10 @@ class Test1766:
         _, left_out = decision_1766()
 
         assert Counter({"amended": 50, "repealed": 21}) == Counter(r["change_type"] for r in rows)
-        assert [("amended", ""), ("repealed", "Không có mã số")] == [
-            (r["change_type"], r["code"]) for r in left_out]
+        assert [(r["change_type"], r["code"]) for r in left_out] == [
+            ("amended", ""),
+            ("repealed", "Không có mã số"),
+        ]
 
     def test_replays_against_a_baseline(self) -> None:
         """Amendments apply from 03/8/2020 and the repealed procedures end that day."""
@@ -480,7 +591,7 @@ class Test1766:
         amended_codes = sorted(c for c, r in rows.items() if r["change_type"] == "amended")
         repealed_codes = sorted(c for c, r in rows.items() if r["change_type"] == "repealed")
 
-        assert (49, 20) == (len(amended_codes), len(repealed_codes))
+        assert (len(amended_codes), len(repealed_codes)) == (49, 20)
         assert set(repealed_codes) <= set(before.codes())
         assert not set(repealed_codes) & set(after.codes())
         assert sorted(amended_codes) == after.codes()
@@ -489,7 +600,7 @@ class Test1766:
         assert rows["2.000815"]["fee_text"] == chung_thuc.fees.text
         assert rows["2.000815"]["processing_time_text"] == chung_thuc.processing_time.text
         assert before.get("2.000815", level="commune").processing_time.text == ""  # type: ignore[union-attr]
-        assert ("Chứng thực", 2) == (chung_thuc.field.name, chung_thuc.online.level)  # type: ignore[union-attr]
+        assert (chung_thuc.field.name, chung_thuc.online.level) == ("Chứng thực", 2)  # type: ignore[union-attr]
 
     def test_counts_by_kind(self) -> None:
         """changes() counts the decision's entries per (code, level) and per code."""
@@ -497,14 +608,16 @@ class Test1766:
         catalog = Catalog(unit(), [baseline_1766(), the_decision])
 
         changes = catalog.changes(D(2020, 8, 3), D(2020, 8, 3))
-        levels = Counter(len(e.levels) for e in the_decision.entries
-                         if e.kind is EntryKind.AMENDED)
+        levels = Counter(len(e.levels) for e in the_decision.entries if e.kind is EntryKind.AMENDED)
 
-        assert (49, 20) == (changes.per_code[EntryKind.AMENDED],
-                            changes.per_code[EntryKind.REPEALED])
-        assert sum(n * count for n, count in levels.items()) == (
-            changes.per_level[EntryKind.AMENDED])
-        assert 0 == changes.per_code[EntryKind.NEW]
+        assert (changes.per_code[EntryKind.AMENDED], changes.per_code[EntryKind.REPEALED]) == (
+            49,
+            20,
+        )
+        assert (
+            sum(n * count for n, count in levels.items()) == (changes.per_level[EntryKind.AMENDED])
+        )
+        assert changes.per_code[EntryKind.NEW] == 0
 
     def test_a_repeal_of_an_unknown_code_is_reported_with_its_entry(self) -> None:
         """Without 2.001475 in the baseline, its repeal names the decision, file and entry."""
@@ -513,13 +626,15 @@ class Test1766:
         source = "decisions/2020/2020-08-03_1766-qd-ubnd.toml"
 
         with pytest.raises(LifecycleError) as caught:
-            replay([baseline_1766(skip=["2.001475"]), the_decision],
-                   sources={the_decision.key: source})
+            replay(
+                [baseline_1766(skip=["2.001475"]), the_decision], sources={the_decision.key: source}
+            )
 
         (problem,) = caught.value.problems
         assert (source, f"$.entries[{index}]") == (problem.source, problem.path)
         assert problem.message.startswith(
-            "repealed 2.001475 at district: not in force on 2020-08-03 (never announced")
+            "repealed 2.001475 at district: not in force on 2020-08-03 (never announced"
+        )
         assert "1766/QĐ-UBND (03/08/2020)" in problem.message
 
 
@@ -551,8 +666,9 @@ def decision_sequences(draw: st.DrawFn) -> list[Decision]:
     state: dict[str, set[str]] = {level: set() for level in LEVELS}
     fresh = iter(f"2.{n:06d}" for n in range(1, 1000))
     made = []
-    ordered = sorted((effective, signed, issuer, number)
-                     for (issuer, number, signed), effective in keys.items())
+    ordered = sorted(
+        (effective, signed, issuer, number) for (issuer, number, signed), effective in keys.items()
+    )
     for effective, signed, issuer, number in ordered:
         touched: set[tuple[str, str]] = set()
         entries: list[Entry] = []
@@ -568,23 +684,38 @@ def decision_sequences(draw: st.DrawFn) -> list[Decision]:
                 if present:
                     continue
                 levels = [level] + [
-                    lv for lv in LEVELS
-                    if lv != level and code not in state[lv] and (code, lv) not in touched
+                    lv
+                    for lv in LEVELS
+                    if lv != level
+                    and code not in state[lv]
+                    and (code, lv) not in touched
                     and draw(st.booleans())
                 ]
                 for lv in levels:
                     state[lv].add(code)
                     touched.add((code, lv))
-                entries.append(Entry(kind=EntryKind.NEW, code=code, levels=tuple(levels),
-                                     content=_draw_content(draw, full=True)))
+                entries.append(
+                    Entry(
+                        kind=EntryKind.NEW,
+                        code=code,
+                        levels=tuple(levels),
+                        content=_draw_content(draw, full=True),
+                    )
+                )
                 continue
             touched.add((code, level))
             if kind is EntryKind.AMENDED:
-                entries.append(Entry(
-                    kind=kind, code=code, levels=(level,),
-                    content=_draw_content(draw) if draw(st.booleans()) else None,
-                    applied_time=ptime(draw(st.sampled_from(TIMES)))
-                    if draw(st.booleans()) else None))
+                entries.append(
+                    Entry(
+                        kind=kind,
+                        code=code,
+                        levels=(level,),
+                        content=_draw_content(draw) if draw(st.booleans()) else None,
+                        applied_time=ptime(draw(st.sampled_from(TIMES)))
+                        if draw(st.booleans())
+                        else None,
+                    )
+                )
             elif kind is EntryKind.REPEALED:
                 state[level].discard(code)
                 entries.append(Entry(kind=kind, code=code, levels=(level,)))
@@ -593,8 +724,15 @@ def decision_sequences(draw: st.DrawFn) -> list[Decision]:
                 state[level].discard(code)
                 state[level].add(successor)
                 touched.add((successor, level))
-                entries.append(Entry(kind=kind, code=code, levels=(level,), successor=successor,
-                                     content=_draw_content(draw, full=True)))
+                entries.append(
+                    Entry(
+                        kind=kind,
+                        code=code,
+                        levels=(level,),
+                        successor=successor,
+                        content=_draw_content(draw, full=True),
+                    )
+                )
             elif kind is EntryKind.TRANSFERRED:
                 target = draw(st.sampled_from([lv for lv in LEVELS if lv != level]))
                 if code in state[target] or (code, target) in touched:
@@ -604,15 +742,33 @@ def decision_sequences(draw: st.DrawFn) -> list[Decision]:
                 touched.add((code, target))
                 entries.append(Entry(kind=kind, code=code, levels=(level,), to_levels=(target,)))
             elif kind is EntryKind.CUT:
-                entries.append(Entry(kind=kind, code=code, levels=(level,),
-                                     applied_time=ptime(draw(st.sampled_from(TIMES)))))
+                entries.append(
+                    Entry(
+                        kind=kind,
+                        code=code,
+                        levels=(level,),
+                        applied_time=ptime(draw(st.sampled_from(TIMES))),
+                    )
+                )
             else:
-                entries.append(Entry(
-                    kind=kind, code=code, levels=(level,),
-                    online=OnlineService.parse(draw(st.sampled_from(("2", "3", "Toàn trình")))),
-                    postal=draw(st.sampled_from((None, PostalService(receive=True))))))
-        made.append(Decision(number=number, issuer=issuer, signed=signed, effective=effective,
-                             entries=tuple(entries)))
+                entries.append(
+                    Entry(
+                        kind=kind,
+                        code=code,
+                        levels=(level,),
+                        online=OnlineService.parse(draw(st.sampled_from(("2", "3", "Toàn trình")))),
+                        postal=draw(st.sampled_from((None, PostalService(receive=True)))),
+                    )
+                )
+        made.append(
+            Decision(
+                number=number,
+                issuer=issuer,
+                signed=signed,
+                effective=effective,
+                entries=tuple(entries),
+            )
+        )
     return made
 
 
@@ -621,8 +777,13 @@ def _draw_content(draw: st.DrawFn, *, full: bool = False) -> ProcedureContent:
         return draw(st.sampled_from(values)) if full or draw(st.booleans()) else None
 
     name, field, time_text, fee_text = maybe(NAMES), maybe(FIELDS), maybe(TIMES), maybe(FEES)
-    return content(name, field, processing_time=time_text, fees=fee_text,
-                   agency=maybe(("UBND cấp xã", "Phòng Tư pháp")))
+    return content(
+        name,
+        field,
+        processing_time=time_text,
+        fees=fee_text,
+        agency=maybe(("UBND cấp xã", "Phòng Tư pháp")),
+    )
 
 
 UNSPECIFIED = ProcessingTime(text="", status=ParseStatus.UNSPECIFIED)
@@ -634,8 +795,11 @@ def naive(decisions: list[Decision], day: date) -> dict[tuple[str, str], tuple[A
     state: dict[tuple[str, str], list[Any]] = {}
 
     def build(code: str, level: str, given: ProcedureContent) -> Procedure:
-        values = {name: getattr(given, name) for name in attrs.fields_dict(ProcedureContent)
-                  if getattr(given, name) is not None}
+        values = {
+            name: getattr(given, name)
+            for name in attrs.fields_dict(ProcedureContent)
+            if getattr(given, name) is not None
+        }
         values.setdefault("processing_time", UNSPECIFIED)
         values.setdefault("fees", NO_FEE)
         return Procedure(code=code, level=level, **values)
@@ -659,16 +823,24 @@ def naive(decisions: list[Decision], day: date) -> dict[tuple[str, str], tuple[A
                         assert entry.successor is not None
                         del state[key]
                         state[entry.successor, level] = [
-                            build(entry.successor, level, entry.content), None]
+                            build(entry.successor, level, entry.content),
+                            None,
+                        ]
                     elif phase is EntryKind.TRANSFERRED:
                         moved = state.pop(key)[0]
                         for target in entry.to_levels:
                             state[entry.code, target] = [attrs.evolve(moved, level=target), None]
                     elif phase is EntryKind.AMENDED:
                         old = state[key][0]
-                        changes = {} if entry.content is None else {
-                            name: value for name in attrs.fields_dict(ProcedureContent)
-                            if (value := getattr(entry.content, name)) is not None}
+                        changes = (
+                            {}
+                            if entry.content is None
+                            else {
+                                name: value
+                                for name in attrs.fields_dict(ProcedureContent)
+                                if (value := getattr(entry.content, name)) is not None
+                            }
+                        )
                         state[key][0] = attrs.evolve(old, **changes)
                         if entry.applied_time is not None:
                             state[key][1] = entry.applied_time
@@ -695,8 +867,9 @@ class TestProperties:
         day = D(2020, 1, 1) + timedelta(days=offset)
 
         expected = naive(decisions, day)
-        actual = {(r.code, r.level): (r.procedure, r.applied_time)
-                  for r in catalog.as_of(day).entries()}
+        actual = {
+            (r.code, r.level): (r.procedure, r.applied_time) for r in catalog.as_of(day).entries()
+        }
 
         assert expected == actual
 
@@ -712,4 +885,7 @@ class TestProperties:
         first, second = replay(decisions), replay(shuffled)
 
         assert (first.versions, first.replacements, first.warnings) == (
-            second.versions, second.replacements, second.warnings)
+            second.versions,
+            second.replacements,
+            second.warnings,
+        )
