@@ -28,18 +28,26 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import gc
 import os
 import re
 import secrets
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import tomli_w
 
-__all__ = ["TomlSyntaxError", "atomic_write", "atomic_write_many", "dump_toml", "read_toml"]
+__all__ = [
+    "TomlSyntaxError",
+    "atomic_write",
+    "atomic_write_many",
+    "dump_toml",
+    "gc_paused",
+    "read_toml",
+]
 
 
 def atomic_write(path: str | os.PathLike[str], data: bytes | str, *, force: bool = False) -> Path:
@@ -173,6 +181,24 @@ def _sync_folder(folder: Path) -> None:
         os.close(fd)
 
 
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many long-lived objects.
+
+    Loading a large catalogue creates hundreds of thousands of records that
+    all survive; the collector would scan them again and again for nothing
+    (a third of the load time). Reference counting still frees everything
+    as usual; the collector's previous state is restored on exit.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 # --------------------------------------------------------------------------- TOML
 
 
@@ -288,8 +314,13 @@ def _fast_parse(lines: list[str]) -> dict[str, Any]:
     pending: list[object] = []
     key_string = _KEY_STRING.fullmatch
     item_string = _ITEM_STRING.fullmatch
+    headers: dict[str, tuple[list[str], bool]] = {}
     for line in lines:
         if pending_key is not None:
+            if line == "]":
+                table[pending_key] = pending
+                pending_key = None
+                continue
             item = item_string(line)
             if item is not None:
                 pending.append(item.group(1))
@@ -315,10 +346,13 @@ def _fast_parse(lines: list[str]) -> dict[str, Any]:
             continue
         first = line[0]
         if first == "[":
-            match = _HEADER.fullmatch(line)
-            if not match or len(match.group(1)) != len(match.group(3)):
-                raise _Reject
-            table = _open_table(root, match.group(2).split("."), match.group(1) == "[[", arrays)
+            header = headers.get(line)
+            if header is None:
+                match = _HEADER.fullmatch(line)
+                if not match or len(match.group(1)) != len(match.group(3)):
+                    raise _Reject
+                header = headers[line] = (match.group(2).split("."), match.group(1) == "[[")
+            table = _open_table(root, header[0], header[1], arrays)
             continue
         if first == "#":
             if not _COMMENT.fullmatch(line):

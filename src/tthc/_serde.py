@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import difflib
 import enum
+import re
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -154,10 +155,13 @@ def _decimal(value: Any, _: Any) -> Decimal:
         raise DataError(f"invalid number {value!r}") from None
 
 
+_NATIONAL_CODE = re.compile(r"\d\.\d{6}")
+
+
 def _code(value: Any, _: Any) -> str:
     if not isinstance(value, str):
         raise DataError(f"expected a procedure code as text, got {value!r}")
-    if not codes.is_national(value):
+    if _NATIONAL_CODE.fullmatch(value) is None:
         if codes.is_valid(value):
             raise DataError(
                 f'local code form "{value}": write the national code {codes.validate(value)}'
@@ -262,10 +266,15 @@ def _online(value: Any, _: Any) -> OnlineService:
         raise DataError(str(exc)) from None
 
 
+@cache
+def _members(cls: type[enum.Enum]) -> dict[Any, enum.Enum]:
+    return {member.value: member for member in cls}
+
+
 def _enum_hook(value: Any, cls: type[enum.Enum]) -> enum.Enum:
     try:
-        return cls(value)
-    except ValueError:
+        return _members(cls)[value]
+    except (KeyError, TypeError):
         allowed = ", ".join(repr(m.value) for m in cls)
         raise DataError(f"invalid value {value!r} (one of {allowed})") from None
 

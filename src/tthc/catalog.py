@@ -51,7 +51,14 @@ from typing import Any, TypeAlias, TypeVar, overload
 import attrs
 
 from tthc import codes
-from tthc._io import TomlSyntaxError, atomic_write, atomic_write_many, dump_toml, read_toml
+from tthc._io import (
+    TomlSyntaxError,
+    atomic_write,
+    atomic_write_many,
+    dump_toml,
+    gc_paused,
+    read_toml,
+)
 from tthc._serde import structure, unstructure
 from tthc.decision import Decision, DecisionKey, EntryKind
 from tthc.desk import Desk, Unit
@@ -478,6 +485,10 @@ class Catalog:
         root: str | None = None,
     ) -> None:
         self._sources: Mapping[DecisionKey, str] = MappingProxyType(dict(sources or {}))
+        with gc_paused():
+            self._build(unit, decisions, root)
+
+    def _build(self, unit: Unit, decisions: Iterable[Decision], root: str | None) -> None:
         result = replay(decisions, unit=unit, sources=self._sources)
         self._unit = unit
         self._root = root
@@ -840,6 +851,11 @@ def read_catalog(path: PathArg | None = None) -> CatalogFiles:
             the folder) and key path.
     """
     root = resolve_catalog_path(path)
+    with gc_paused():
+        return _read_catalog(root)
+
+
+def _read_catalog(root: Path | Traversable) -> CatalogFiles:
     where = str(root)
     if not root.is_dir():
         raise CatalogDataError(
