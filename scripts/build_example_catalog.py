@@ -37,8 +37,8 @@ from tthc.catalog import load_catalog, write_catalog  # noqa: E402
 from tthc.decision import Decision, Entry, EntryKind, ProcedureContent  # noqa: E402
 from tthc.desk import DayOverride, Desk, FeedbackAddress, OfficeHours, Unit  # noqa: E402
 from tthc.feeparse import parse_fee  # noqa: E402
-from tthc.proctime import parse_processing_time  # noqa: E402
 from tthc.procedure import Field, OnlineService, PostalService  # noqa: E402
+from tthc.proctime import parse_processing_time  # noqa: E402
 from tthc.text import fold, nfc  # noqa: E402
 
 DEFAULT_DATA = REPO.parent / "shared" / "data"
@@ -401,7 +401,12 @@ TITLE_LIST = (
 
 
 def decision(
-    numbers: Numbers, signed: date, what: str, entries: list[Entry], *, effective: date | None = None
+    numbers: Numbers,
+    signed: date,
+    what: str,
+    entries: list[Entry],
+    *,
+    effective: date | None = None,
 ) -> Decision:
     """An illustrative decision of the provincial chairman."""
     levels = sorted({lv for e in entries for lv in e.levels}, key=_level_order)
@@ -526,7 +531,9 @@ def build_decisions(
             kind=EntryKind.AMENDED,
             code=code,
             levels=(level,),
-            content=amendment(reals[code], details.get(code, {}), (code, level) in plan.time_amended_2019),
+            content=amendment(
+                reals[code], details.get(code, {}), (code, level) in plan.time_amended_2019
+            ),
         )
         for code, level in plan.amended_2019
     ]

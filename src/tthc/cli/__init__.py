@@ -109,7 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("tthc: interrupted", file=sys.stderr)
         return 130
-    except Exception as exc:  # noqa: BLE001 - the last guard against tracebacks
+    except Exception as exc:
         if os.environ.get("TTHC_DEBUG"):
             traceback.print_exc()
         print(
