@@ -27,8 +27,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         UnknownProcedure,
     )
     from tthc.fees import Fee
-    from tthc.proctime import ProcessingTime
     from tthc.procedure import Field, Level, OnlineService, PostalService, Procedure
+    from tthc.proctime import ProcessingTime
     from tthc.workdays import WorkCalendar
 
 _LAZY = {
