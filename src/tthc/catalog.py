@@ -271,7 +271,7 @@ class CatalogView:
         self._catalog = catalog
         self._date = day
         self._versions = versions
-        self._by_code: dict[str, list[Version]] | None = None
+        self._by_code: dict[str, tuple[int, int]] | None = None
         self._records: list[InForce] | None = None
         self._search: dict[str, str] | None = None
 
@@ -290,12 +290,10 @@ class CatalogView:
 
     # -- selection
 
-    def _index(self) -> dict[str, list[Version]]:
+    def _index(self) -> dict[str, tuple[int, int]]:
+        """Where each code's versions are in the view (they are sorted by code)."""
         if self._by_code is None:
-            index: dict[str, list[Version]] = defaultdict(list)
-            for version in self._versions:
-                index[version.code].append(version)
-            self._by_code = dict(index)
+            self._by_code = _ranges(self._versions)
         return self._by_code
 
     def _select(
@@ -364,7 +362,8 @@ class CatalogView:
 
     def _versions_of(self, code: str) -> list[Version]:
         national = _national(code)
-        return self._index().get(national, []) if national else []
+        where = self._index().get(national) if national else None
+        return self._versions[where[0] : where[1]] if where else []
 
     def versions(self, code: str) -> list[Procedure]:
         """The versions of *code* in force at each level (highest level first); may be empty."""
@@ -443,9 +442,12 @@ class CatalogView:
         query = match_key(text)
         if query:
             if self._search is None:
+                keys = self._catalog._match_keys
+                names = {code: self._versions[start].procedure.name
+                         for code, (start, _) in self._index().items()}
                 self._search = {
-                    code: match_key(versions[0].procedure.name)
-                    for code, versions in self._index().items()
+                    code: keys.get(name) or keys.setdefault(name, match_key(name))
+                    for code, name in names.items()
                 }
             for _choice, score, code in process.extract(
                 query, self._search, scorer=fuzz.WRatio, processor=None, limit=None,
@@ -454,8 +456,8 @@ class CatalogView:
                 hits.setdefault(code, float(score))
         ranked = sorted(hits.items(), key=lambda item: (-item[1], item[0]))[: max(limit, 0)]
         index = self._index()
-        return [SearchHit(code=code, procedure=index[code][0].procedure, score=score)
-                for code, score in ranked]
+        return [SearchHit(code=code, procedure=self._versions[index[code][0]].procedure,
+                          score=score) for code, score in ranked]
 
 
 def _level_key(level: Level | str) -> str:
@@ -501,9 +503,9 @@ class Catalog:
         never = date.max.toordinal() + 1
         self._ends = [v.valid_until.toordinal() if v.valid_until else never for v in versions]
         self._in_force_cache: dict[int, InForce] = {}
-        self._by_code: dict[str, list[Version]] = {}
-        for code, group in itertools.groupby(versions, key=lambda v: v.procedure.code):
-            self._by_code[code] = list(group)
+        self._by_code = _ranges(versions)
+        # Procedure name → tthc.text.match_key, shared by the views' searches.
+        self._match_keys: dict[str, str] = {}
         self._views: OrderedDict[date, CatalogView] = OrderedDict()
         self._selected: OrderedDict[date, list[Version]] = OrderedDict()
         # The dates on which something changes: views between two are equal.
@@ -653,9 +655,10 @@ class Catalog:
             UnknownProcedure: the code never appears in the catalogue.
         """
         national = _national(code)
-        found = self._by_code.get(national) if national else None
-        if not found:
+        where = self._by_code.get(national) if national else None
+        if not where:
             raise UnknownProcedure(code)
+        found = self._versions[where[0] : where[1]]
         return tuple(sorted(found, key=lambda v: (v.valid_from, _rank(v.level), v.level)))
 
     def lineage(self, code: str) -> Lineage:
@@ -698,6 +701,17 @@ class Catalog:
         per_code = {kind: len({i.code for i in items if i.kind is kind}) for kind in EntryKind}
         return Changes(start=start, end=end, items=tuple(items),
                        per_level=MappingProxyType(per_level), per_code=MappingProxyType(per_code))
+
+
+def _ranges(versions: Sequence[Version]) -> dict[str, tuple[int, int]]:
+    """code → (start, stop) of its run in *versions*, which are sorted by code."""
+    ranges: dict[str, tuple[int, int]] = {}
+    start = 0
+    for code, group in itertools.groupby(v.procedure.code for v in versions):
+        stop = start + sum(1 for _ in group)
+        ranges[code] = (start, stop)
+        start = stop
+    return ranges
 
 
 def _remember(cache: OrderedDict[date, Any], key: date, value: Any, size: int) -> None:
@@ -921,8 +935,9 @@ def load_catalog(path: PathArg | None = None) -> Catalog:
         CatalogDataError: the files have problems (all of them are listed).
         LifecycleError: the decisions cannot be replayed (all problems listed).
     """
-    files = read_catalog(path)
-    return Catalog(files.unit, files.decisions, sources=files.sources, root=files.root)
+    with gc_paused(collect=True):
+        files = read_catalog(path)
+        return Catalog(files.unit, files.decisions, sources=files.sources, root=files.root)
 
 
 def check_catalog(path: PathArg | None = None) -> tuple[Problem, ...]:

@@ -97,6 +97,7 @@ _CONTENT_KINDS = frozenset({EntryKind.NEW, EntryKind.AMENDED, EntryKind.REPLACED
 #: The processing time and fee of a procedure announced without them.
 UNSPECIFIED_TIME = ProcessingTime(text="", status=ParseStatus.UNSPECIFIED)
 UNSPECIFIED_FEE = Fee(text="", status=ParseStatus.UNSPECIFIED)
+_NO_POSTAL = PostalService()
 
 _CONTENT_FIELDS = tuple(a.name for a in attrs.fields(ProcedureContent))
 _content_values = operator.attrgetter(*_CONTENT_FIELDS)
@@ -410,7 +411,7 @@ def new_procedure(code: str, level: str, content: ProcedureContent) -> Procedure
         processing_time=content.processing_time or UNSPECIFIED_TIME,
         fees=content.fees or UNSPECIFIED_FEE,
         online=content.online,
-        postal=content.postal or PostalService(),
+        postal=_NO_POSTAL if content.postal is None else content.postal,
         legal_basis=content.legal_basis or (),
         forms=content.forms or (),
         steps=content.steps,
