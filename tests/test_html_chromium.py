@@ -13,6 +13,7 @@ fails, saying how to install it.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import shutil
@@ -78,6 +79,23 @@ def print_to_pdf(html: bytes, folder: Path) -> pypdf.PdfReader:
     return pypdf.PdfReader(pdf)
 
 
+def shown(name: str, pages: list[str]) -> bool:
+    """Whether *name* (squashed) is printed on one page, or split across two in order.
+
+    A row taller than a page (some land procedures have names of 700
+    characters) has to break; its name then ends at the bottom of one page
+    and continues, after the repeated header, on the next.
+    """
+    wanted = squash(name)
+    if any(wanted in page for page in pages):
+        return True
+    for page, following in itertools.pairwise(pages):
+        for cut in range(len(wanted) - 1, 0, -1):
+            if wanted[:cut] in page and wanted[cut:] in following:
+                return True
+    return False
+
+
 @pytest.fixture(name="catalog", scope="module")
 def _catalog() -> Catalog:
     path = resolve_catalog_path(None)
@@ -91,13 +109,13 @@ def test_printed_list(catalog: Catalog, desk_id: str, tmp_path: Path) -> None:
     """The printed list shows every name with its diacritics, on A4 landscape pages.
 
     Page count: a landscape page holds about 170 mm of table. The shortest
-    row (one line of 12 pt text) is about 6 mm, so no page holds 40 rows;
-    the longest rows in the catalogue (a long fee or time text in a narrow
-    column) take under 50 mm, so every page holds at least 3 rows. Hence
-    ceil(rows / 40) ≤ pages ≤ ceil(rows / 3) + 1, the extra page for the
-    heading block and the feedback block. Each page carries "Trang n/N"
-    (a CSS @page margin box) and, where it shows procedures, the repeated
-    table header.
+    row (one line of 12 pt text) is about 6 mm, so no page holds 40 rows.
+    Rows in the catalogue average 3–4 lines (about 20 mm, 8 rows a page);
+    a few take a whole page. Allowing three times the average height,
+    ceil(rows / 40) ≤ pages ≤ ceil(rows / 3) + 1 (the extra page for the
+    heading and feedback blocks); outside it the layout broke (a squeezed
+    column, a row per page). Each page carries "Trang n/N" (a CSS @page
+    margin box) and, where it shows procedures, the repeated table header.
     """
     pl: PostingList = build_posting_list(catalog, desk_id, AS_OF)
     reader = print_to_pdf(render_posting_list(pl, "html"), tmp_path)
@@ -105,7 +123,7 @@ def test_printed_list(catalog: Catalog, desk_id: str, tmp_path: Path) -> None:
     text = "".join(pages)
     count = len(pages)
 
-    missing = [row.name for row in pl.rows if squash(row.name) not in text]
+    missing = [row.name for row in pl.rows if not shown(row.name, pages)]
     assert missing == []
     assert math.ceil(pl.count / 40) <= count <= math.ceil(pl.count / 3) + 1
     for number, page in enumerate(pages, start=1):

@@ -538,9 +538,7 @@ class TestExampleCatalogue:
         assert path.exists(), f"missing snapshot {path}: run scripts/update_snapshots.py"
         data = render_posting_list(build_posting_list(example, desk_id, AS_OF), fmt)
 
-        assert snapshot_content(fmt, data).decode("utf-8") == path.read_text(
-            encoding="utf-8", newline=""
-        )
+        assert snapshot_content(fmt, data).decode("utf-8") == path.read_bytes().decode("utf-8")
 
     @pytest.mark.parametrize("desk_id", SNAPSHOT_DESKS)
     def test_documents_hold_the_required_set(self, example: Catalog, desk_id: str) -> None:

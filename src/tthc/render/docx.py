@@ -285,7 +285,7 @@ def _body_xml(pl: PostingList) -> str:
     parts.append(_para(_run(pl.sources_line, italic=True), before_pt=12))
     if pl.generated_note:
         parts.append(_para(_run(pl.generated_note, italic=True)))
-    return f'<w:body xmlns:w="{_W}">{"".join(parts)}</w:body>'
+    return "".join(parts)
 
 
 def _set_fonts(rpr: Any, size_pt: int | None) -> None:
@@ -372,19 +372,29 @@ def _page_setup(doc: Any) -> None:
     )
 
 
+def _with_body(document_xml: bytes, content: str) -> bytes:
+    """Insert *content* (body-level WordprocessingML) at the start of the document's body.
+
+    The content is spliced into the serialised part rather than parsed and
+    moved into python-docx's tree: moving tens of thousands of elements
+    between lxml documents costs more than everything else together.
+    """
+    marker = b"<w:body>"
+    if document_xml.count(marker) != 1 or b'xmlns:w="' + _W.encode() + b'"' not in document_xml:
+        raise RuntimeError("unexpected word/document.xml from python-docx")  # pragma: no cover
+    return document_xml.replace(marker, marker + content.encode("utf-8"), 1)
+
+
 def render_docx(pl: PostingList) -> bytes:
     """The posting list as DOCX bytes."""
+    import zipfile
+
     from docx import Document
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
-    from docx.oxml import parse_xml
 
     doc = Document()
     _style_document(doc)
     _page_setup(doc)
-    body = doc.element.body
-    section_props = body[-1]
-    for element in list(parse_xml(_body_xml(pl))):
-        section_props.addprevious(element)
     # The template's thumbnail shows an empty page, not this list: drop it.
     package_rels = doc.part.package.rels
     for rel_id in [rid for rid, rel in package_rels.items() if rel.reltype == RT.THUMBNAIL]:
@@ -394,6 +404,14 @@ def render_docx(pl: PostingList) -> bytes:
     props.author = "tthc"
     buffer = io.BytesIO()
     doc.save(buffer)
+    package = buffer.getvalue()
+    part = "word/document.xml"
+    document_xml = zipfile.ZipFile(io.BytesIO(package)).read(part)
     return deterministic_zip(
-        buffer.getvalue(), pl.as_of, replace={"docProps/core.xml": core_properties_xml(pl)}
+        package,
+        pl.as_of,
+        replace={
+            "docProps/core.xml": core_properties_xml(pl),
+            part: _with_body(document_xml, _body_xml(pl)),
+        },
     )
