@@ -209,61 +209,79 @@ def _opt_levels(value: Any, _: Any) -> tuple[str, ...]:
     return () if not value else _levels(value, None)
 
 
-# Texts repeat a lot across a catalogue ("05 ngày làm việc", "Miễn phí"): parse each once.
+# Texts repeat a lot across a catalogue ("05 ngày làm việc", "Miễn phí", "Hộ tịch"):
+# each distinct text, as written, is normalised and parsed once.
 
 
 @lru_cache(maxsize=16384)
-def _parse_time_text(text: str) -> ProcessingTime:
+def _parse_time_text(raw: str) -> ProcessingTime:
     from tthc.proctime import parse_processing_time
 
-    return parse_processing_time(text)
+    return parse_processing_time(clean_nfc(raw))
 
 
 @lru_cache(maxsize=16384)
-def _parse_fee_text(text: str) -> Fee:
+def _parse_fee_text(raw: str) -> Fee:
     from tthc.feeparse import parse_fee
 
-    return parse_fee(text)
+    return parse_fee(clean_nfc(raw))
 
 
 def _processing_time(value: Any, _: Any) -> ProcessingTime:
-    text = _text(value, None)
+    if not isinstance(value, str):
+        raise DataError(f"expected text, got {type(value).__name__} {value!r}")
     try:
-        return _parse_time_text(text)
+        return _parse_time_text(value)
     except (ValueError, LookupError) as exc:
-        raise DataError(f"unreadable processing time {text!r}: {exc}") from None
+        raise DataError(f"unreadable processing time {value!r}: {exc}") from None
 
 
 def _fee(value: Any, _: Any) -> Fee:
-    text = _text(value, None)
+    if not isinstance(value, str):
+        raise DataError(f"expected text, got {type(value).__name__} {value!r}")
     try:
-        return _parse_fee_text(text)
+        return _parse_fee_text(value)
     except (ValueError, LookupError) as exc:
-        raise DataError(f"unreadable fee {text!r}: {exc}") from None
+        raise DataError(f"unreadable fee {value!r}: {exc}") from None
 
 
 @lru_cache(maxsize=4096)
-def _field_of(text: str) -> Field:
+def _field_of(raw: str) -> Field:
+    text = clean_nfc(raw)
+    if not text:
+        raise DataError("empty field name")
     return Field.of(text)
 
 
 def _field(value: Any, _: Any) -> Field:
-    text = _text(value, None)
-    if not text:
-        raise DataError("empty field name")
-    return _field_of(text)
+    if not isinstance(value, str):
+        raise DataError(f"expected text, got {type(value).__name__} {value!r}")
+    return _field_of(value)
 
 
 @lru_cache(maxsize=256)
-def _online_of(text: str) -> OnlineService:
-    return OnlineService.parse(text)
+def _online_of(raw: str) -> OnlineService:
+    return OnlineService.parse(clean_nfc(raw))
 
 
 def _online(value: Any, _: Any) -> OnlineService:
+    if not isinstance(value, str):
+        raise DataError(f"expected text, got {type(value).__name__} {value!r}")
     try:
-        return _online_of(_text(value, None))
+        return _online_of(value)
     except ValueError as exc:
         raise DataError(str(exc)) from None
+
+
+def _optional_converted_text(value: Any, _: Any) -> str | None:
+    return None if value is None else _converted_text(value, None)
+
+
+def _converted_text(value: Any, _: Any) -> str:
+    """A text the record's own converter normalises: only its type is checked here."""
+    if not isinstance(value, str):
+        raise DataError(f"expected text, got {type(value).__name__} {value!r}")
+    return value
 
 
 @cache
@@ -371,6 +389,11 @@ def configure_converter(conv: cattrs.Converter) -> None:
             "to_levels": override(struct_hook=_opt_levels),
         },
         Procedure: {"code": override(struct_hook=_code), "level": override(struct_hook=_lvl)},
+        ProcedureContent: {"name": override(struct_hook=_optional_converted_text)},
+        Decision: {
+            "number": override(struct_hook=_converted_text),
+            "issuer": override(struct_hook=_converted_text),
+        },
     }
     # Leaves first: a generated function binds the hooks of its fields when it is made.
     records: tuple[type[Any], ...] = (

@@ -460,15 +460,8 @@ class _Replayer:
         self.desks_at: dict[str, list[Desk]] = defaultdict(list)
         for desk in unit.desks if unit else ():
             self.desks_at[desk.level].append(desk)
-        self._open_on: dict[tuple[str, date], bool] = {}
-
-    def desk_open(self, level: str, day: date) -> bool:
-        """Tell whether a desk of *level* is open on *day* (memoised: days repeat)."""
-        mark = (level, day)
-        found = self._open_on.get(mark)
-        if found is None:
-            found = self._open_on[mark] = any(d.is_open(day) for d in self.desks_at[level])
-        return found
+        # (level, day) → the warning about announcing there then, if any (days repeat).
+        self.level_checks: dict[tuple[str, date], tuple[str, str] | tuple[()]] = {}
 
     # -- reporting
 
@@ -662,32 +655,37 @@ class _Replayer:
         for entry in decision.entries:
             if id(entry.kind) in _OPENING:
                 opened.update(entry.levels)
-            opened.update(entry.to_levels)
+            if entry.to_levels:
+                opened.update(entry.to_levels)
         day = decision.effective
         for key in sorted(opened, key=_level_rank):
-            try:
-                level = Level.get(key)
-            except LookupError:  # pragma: no cover - the loader checks level keys
-                continue
-            if not level.exists_on(day):
-                self.warn(
-                    decision, "$.effective",
-                    f"announces procedures at {key} on {day}, when that level did not exist "
-                    f"({_period(level.valid_from, level.valid_to)})",
-                    "level-not-existing",
-                )
-                continue
-            desks = self.desks_at.get(key, ())
-            if desks and not self.desk_open(key, day):
-                names = ", ".join(
-                    f"{desk.id} ({_period(desk.opened, desk.closed)})" for desk in desks
-                )
-                self.warn(
-                    decision, "$.effective",
-                    f"announces procedures at {key} on {day}, when no desk of that level "
-                    f"was open (desks: {names})",
-                    "no-open-desk",
-                )
+            found = self.level_checks.get((key, day))
+            if found is None:
+                found = self.level_checks[key, day] = self.check_level(key, day)
+            if found:
+                self.warn(decision, "$.effective", *found)
+
+    def check_level(self, key: str, day: date) -> tuple[str, str] | tuple[()]:
+        """The warning (message, code) about announcing at level *key* on *day*, if any."""
+        try:
+            level = Level.get(key)
+        except LookupError:  # pragma: no cover - the loader checks level keys
+            return ()
+        if not level.exists_on(day):
+            return (
+                f"announces procedures at {key} on {day}, when that level did not exist "
+                f"({_period(level.valid_from, level.valid_to)})",
+                "level-not-existing",
+            )
+        desks = self.desks_at.get(key, ())
+        if desks and not any(desk.is_open(day) for desk in desks):
+            names = ", ".join(f"{desk.id} ({_period(desk.opened, desk.closed)})" for desk in desks)
+            return (
+                f"announces procedures at {key} on {day}, when no desk of that level "
+                f"was open (desks: {names})",
+                "no-open-desk",
+            )
+        return ()
 
     def check_repeats(self, decision: Decision) -> None:
         if len({entry.code for entry in decision.entries}) == len(decision.entries):
@@ -808,7 +806,11 @@ def replay(
         replayer.check_dates(decision)
         replayer.check_repeats(decision)
         entries = decision.entries
-        for index in sorted(range(len(entries)), key=lambda i: _PHASE[id(entries[i].kind)]):
+        phases = [_PHASE[id(entry.kind)] for entry in entries]
+        order: Iterable[int] = range(len(entries))
+        if any(a > b for a, b in itertools.pairwise(phases)):
+            order = sorted(order, key=phases.__getitem__)
+        for index in order:
             if index not in bad:
                 replayer.apply(decision, index, entries[index])
     replayer.check_cycles()

@@ -63,10 +63,10 @@ class Column:
 COLUMNS = (
     Column("stt", "STT", 6, 12),
     Column("code", "Mã số TTHC", 11, 23),
-    Column("name", "Tên thủ tục hành chính", 48, 60),
-    Column("time", "Thời hạn giải quyết", 24, 38),
+    Column("name", "Tên thủ tục hành chính", 48, 56),
+    Column("time", "Thời hạn giải quyết", 24, 44),
     Column("fees", "Phí, lệ phí", 24, 32),
-    Column("online", "Dịch vụ công trực tuyến", 13, 24),
+    Column("online", "Dịch vụ công trực tuyến", 13, 22),
     Column("postal", "Dịch vụ bưu chính công ích", 14, 25),
     Column("decision", "Quyết định công bố", 18, 38),
 )

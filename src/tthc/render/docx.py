@@ -23,7 +23,11 @@ shared/reference/anchors.md §5, luatvietnam.vn) and how they are applied:
 - Page numbers: Arabic, 13 pt, centred in the top margin, not on the first
   page.
 - The table header row repeats on every page (``w:tblHeader``) and no row
-  breaks across pages (``w:cantSplit``).
+  breaks across pages (``w:cantSplit``), unless it may be taller than a page:
+  Word and LibreOffice clip such a row at the page foot instead of moving
+  it, so a row estimated at more than :data:`MAX_UNSPLIT_LINES` lines may
+  break (some land procedures have 700-character names and half-page
+  processing times).
 
 The table is written as WordprocessingML directly (python-docx has no API
 for repeated header rows, and building tens of thousands of cells through
@@ -47,13 +51,14 @@ from tthc.posting_list import (
 )
 from tthc.render._common import (
     COLUMNS,
+    cell_values,
     core_properties_xml,
     deterministic_zip,
     statutory_note,
     xml_safe,
 )
 
-__all__ = ["LAYOUT", "render_docx"]
+__all__ = ["LAYOUT", "MAX_UNSPLIT_LINES", "render_docx", "row_lines"]
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _TWIPS_PER_MM = 1440 / 25.4
@@ -217,6 +222,26 @@ def _decision_para(label: str) -> str:
     return _para(runs, align="center", after_pt=0)
 
 
+#: The most lines a row may be estimated at and still be kept on one page. A landscape
+#: page holds 170 mm of table; less the repeated header (about 22 mm), about 27 lines
+#: of 13 pt text (5.3 mm each); 20 leaves room for a wrong estimate.
+MAX_UNSPLIT_LINES = 20
+#: A generous average width of a 13 pt Times New Roman character, in mm (wide estimates
+#: count more lines, so a row is kept whole only when it surely fits).
+_CHAR_MM = 2.3
+
+
+def _lines(text: str, width_mm: float) -> int:
+    """Estimate the lines *text* takes in a column *width_mm* wide."""
+    per_line = max(1, int((width_mm - 2) / _CHAR_MM))
+    return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
+
+
+def row_lines(row: PostingRow, widths: list[float]) -> int:
+    """Estimate the height of *row* in lines: that of its tallest cell."""
+    return max(_lines(text, width) for text, width in zip(cell_values(row), widths, strict=True))
+
+
 def _row_xml(row: PostingRow, widths: list[float]) -> str:
     time_paras = _cell_para(row.processing_time)
     note = statutory_note(row)
@@ -232,7 +257,8 @@ def _row_xml(row: PostingRow, widths: list[float]) -> str:
         _cell(widths[6], _cell_para(row.postal, center=True)),
         _cell(widths[7], _decision_para(row.decision)),
     )
-    return f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{''.join(cells)}</w:tr>"
+    keep = "<w:cantSplit/>" if row_lines(row, widths) <= MAX_UNSPLIT_LINES else ""
+    return f"<w:tr><w:trPr>{keep}</w:trPr>{''.join(cells)}</w:tr>"
 
 
 def _main_table(pl: PostingList) -> str:
