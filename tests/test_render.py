@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import attrs
 import docx
 import openpyxl
 import pytest
@@ -30,7 +31,8 @@ from tthc.posting_list import PostingList, PostingRow, build_posting_list, group
 from tthc.procedure import Field
 from tthc.proctime import parse_processing_time
 from tthc.render import FORMATS, render_posting_list
-from tthc.render._common import neutralise
+from tthc.render._common import COLUMNS, neutralise
+from tthc.render.docx import MAX_UNSPLIT_LINES, row_lines
 from tthc.render.text import CSV_HEADER
 from tthc.render.xlsx import HEADER_ROW
 
@@ -155,6 +157,18 @@ class TestDocx:
         assert rows[0].find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
         assert all(r.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is None for r in rows[1:])
         assert all(r.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None for r in rows)
+
+    def test_a_row_taller_than_a_page_may_split(self, pl: PostingList) -> None:
+        """A row estimated taller than a page is not kept whole (Word would clip it)."""
+        long_row = attrs.evolve(pl.groups[0].rows[0], name="Giao đất ở " * 120)
+        group = attrs.evolve(pl.groups[0], rows=(long_row, *pl.groups[0].rows[1:]))
+        data = render_posting_list(attrs.evolve(pl, groups=(group, *pl.groups[1:])), "docx")
+        rows = _docx(data).tables[1]._tbl.tr_lst
+        split = [r for r in rows if r.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is None]
+
+        assert row_lines(long_row, [c.docx_mm for c in COLUMNS]) > MAX_UNSPLIT_LINES
+        assert len(split) == 1
+        assert "Giao đất ở Giao đất ở" in "".join(t.text or "" for t in split[0].iter(qn("w:t")))
 
     def test_heading_block_has_motto_and_issuer(self, rendered: dict[str, bytes]) -> None:
         """The heading names the issuing body beside the national motto, then place and date."""
