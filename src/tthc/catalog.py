@@ -34,6 +34,7 @@ True
 from __future__ import annotations
 
 import bisect
+import contextlib
 import errno
 import hashlib
 import importlib.resources
@@ -626,7 +627,8 @@ class Catalog:
         day = _day(day)
         view = self._views.get(day)
         if view is not None:
-            self._views.move_to_end(day)
+            with contextlib.suppress(KeyError):  # another thread may have evicted it
+                self._views.move_to_end(day)
             return view
         # Nothing changes between two change dates: the selection is shared.
         slot = bisect.bisect_right(self._bounds, day)
@@ -643,7 +645,8 @@ class Catalog:
             ]
             _remember(self._selected, anchor, selected, self._VIEW_CACHE)
         else:
-            self._selected.move_to_end(anchor)
+            with contextlib.suppress(KeyError):
+                self._selected.move_to_end(anchor)
         view = CatalogView(self, day, selected)
         _remember(self._views, day, view, self._VIEW_CACHE)
         return view
