@@ -38,6 +38,7 @@ EXIT_INTERNAL = 3
 #: Modules that each add a group of subcommands with ``register(subparsers, common)``.
 COMMAND_MODULES = (
     "tthc.cli.catalog_cmds",
+    "tthc.cli.report_cmds",
     "tthc.cli.render_cmds",
 )
 
@@ -100,7 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         return int(args.func(args))
-    except TthcError as exc:
+    except (TthcError, argparse.ArgumentTypeError) as exc:
         print(f"tthc: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except (OSError, UnicodeError) as exc:

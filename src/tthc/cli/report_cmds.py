@@ -1,0 +1,67 @@
+"""``tthc report``: the administrative-procedure section of the yearly reform report.
+
+::
+
+    tthc report --year 2019 [--format text|json|md] [--cut-threshold 0.2] [-o FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from tthc.cli._common import dump_json, emit, load
+
+__all__ = ["register"]
+
+
+def _fraction(text: str) -> Decimal:
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"invalid fraction {text!r} (e.g. 0.2)") from None
+    if not Decimal(0) < value < Decimal(1):
+        raise argparse.ArgumentTypeError(f"the threshold {text} must lie between 0 and 1")
+    return value
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    """Add the ``report`` command."""
+    p = subparsers.add_parser(
+        "report",
+        parents=[common],
+        help="the yearly report's figures on procedures, computed from the catalogue",
+        description="Compute the administrative-procedure figures of a year: new, amended, "
+        "replaced and repealed procedures, those in force at the end of the year by level, "
+        "cuts of processing time, online (levels 3-4) and postal services. The text form is a "
+        "Vietnamese paragraph; the JSON keys are documented in docs/reports.md.",
+    )
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--format", choices=("text", "json", "md"), default="text")
+    p.add_argument(
+        "--cut-threshold",
+        type=_fraction,
+        default=Decimal("0.2"),
+        metavar="FRACTION",
+        help="count cuts of at least this fraction (default 0.2)",
+    )
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: stdout)")
+    p.add_argument("--force", action="store_true", help="overwrite an existing FILE")
+    p.set_defaults(func=_report)
+
+
+def _report(args: argparse.Namespace) -> int:
+    from tthc.annual import annual_report, render_markdown, render_text, to_dict
+
+    if not 1900 < args.year < 2200:
+        raise argparse.ArgumentTypeError(f"implausible year {args.year}")
+    report = annual_report(load(args), args.year, cut_threshold=args.cut_threshold)
+    if args.format == "json":
+        text = dump_json(to_dict(report))
+    elif args.format == "md":
+        text = render_markdown(report)
+    else:
+        text = render_text(report)
+    emit(text, args.output, force=args.force)
+    return 0
