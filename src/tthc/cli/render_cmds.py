@@ -13,8 +13,6 @@ names a file; the zip formats (``xlsx``, ``docx``) need ``-o``. With
 existing file is replaced only with ``--force``; with ``--all-desks`` every
 target is checked before the first one is written.
 
->>> parse_date("31/12/2019"), parse_date("2019-12-31")
-(datetime.date(2019, 12, 31), datetime.date(2019, 12, 31))
 """
 
 from __future__ import annotations
@@ -25,34 +23,17 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+from tthc.cli._common import load, parse_date
 from tthc.errors import TthcError
 
 if TYPE_CHECKING:
     from tthc.render import Format
 
-__all__ = ["output_name", "parse_date", "register"]
+__all__ = ["output_name", "register"]
 
 _EXIT_OK = 0
 _EXIT_USAGE = 2
 _FORMATS = ("xlsx", "docx", "html", "csv", "md")
-
-
-def parse_date(text: str) -> date:
-    """Read a date given as ``YYYY-MM-DD`` or ``dd/mm/yyyy``.
-
-    Raises:
-        argparse.ArgumentTypeError: the text is neither (a usage error).
-    """
-    value = text.strip()
-    try:
-        if "/" in value:
-            day, month, year = (int(part) for part in value.split("/"))
-            return date(year, month, day)
-        return date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"invalid date {text!r} (expected YYYY-MM-DD or dd/mm/yyyy)"
-        ) from None
 
 
 def output_name(desk_id: str, day: date, fmt: str) -> str:
@@ -120,7 +101,6 @@ def _stdout(data: bytes) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run ``posting-list`` with parsed *args*; return the exit code."""
     from tthc._io import atomic_write
-    from tthc.catalog import load_catalog, resolve_catalog_path
     from tthc.posting_list import build_posting_list
     from tthc.render import is_binary, render_posting_list
 
@@ -130,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
         return _usage("--all-desks writes one file per desk: give the folder with -o DIR")
     if not args.all_desks and not args.output and is_binary(fmt):
         return _usage(f"--format {fmt} writes a binary file: give it with -o FILE")
-    catalog = load_catalog(resolve_catalog_path(args.catalog))
+    catalog = load(args)
 
     if not args.all_desks:
         data = render_posting_list(build_posting_list(catalog, args.desk, day), fmt)
