@@ -13,6 +13,7 @@ Run: ``PYTHONPATH=src python benchmarks/bench_catalog.py [--decisions N] [--entr
 from __future__ import annotations
 
 import argparse
+import gc
 import random
 import statistics
 import sys
@@ -21,11 +22,14 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from tthc._io import gc_paused
 from tthc.catalog import Catalog, load_catalog, read_catalog, write_catalog
 from tthc.decision import Decision, Entry, EntryKind, ProcedureContent
 from tthc.desk import Desk, FeedbackAddress, Unit
+from tthc.feeparse import parse_fee
+from tthc.fees import Fee
 from tthc.procedure import Field, OnlineService, PostalService
-from tthc.proctime import ProcessingTime
+from tthc.proctime import ProcessingTime, parse_processing_time
 
 NAMES = (
     "Đăng ký khai sinh",
@@ -167,9 +171,7 @@ def generate(decisions: int, entries: int, seed: int = 2025) -> tuple[Unit, list
 
 
 def _time(text: str) -> ProcessingTime:
-    from tthc._serde import structure
-
-    return structure({"processing_time": text}, ProcedureContent, "bench").processing_time  # type: ignore[return-value]
+    return parse_processing_time(text)
 
 
 def _content(rng: random.Random) -> ProcedureContent:
@@ -190,10 +192,8 @@ def _patch(rng: random.Random) -> ProcedureContent:
                             legal_basis=("Thông tư số 01/2020/TT-BTP ngày 03/3/2020",))
 
 
-def _fee(text: str):  # type: ignore[no-untyped-def]
-    from tthc._serde import structure
-
-    return structure({"fees": text}, ProcedureContent, "bench").fees
+def _fee(text: str) -> Fee:
+    return parse_fee(text)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -215,24 +215,38 @@ def main(argv: list[str] | None = None) -> int:
         size = sum(f.stat().st_size for f in folder.rglob("*.toml"))
         print(f"write_catalog: {time.perf_counter() - started:.2f} s "
               f"({size / 1e6:.1f} MB in {len(decisions) + 1:,} files)")
+        # Load in a process holding nothing else, as the command line does.
+        del unit, decisions
 
-        reads, replays, totals = [], [], []
+        # Where the time goes: one load, in parts.
+        gc.collect()
+        with gc_paused():
+            started = time.process_time()
+            files = read_catalog(folder)
+            middle = time.process_time()
+            parts = Catalog(files.unit, files.decisions, sources=files.sources)
+            done = time.process_time()
+        gc.collect()
+        collected = time.process_time()
+        del parts, files
+        gc.collect()
+
+        walls, cpus = [], []
         catalog: Catalog | None = None
         for _ in range(args.repeat):
-            started = time.perf_counter()
-            files = read_catalog(folder)
-            middle = time.perf_counter()
-            catalog = Catalog(files.unit, files.decisions, sources=files.sources)
-            done = time.perf_counter()
-            reads.append(middle - started)
-            replays.append(done - middle)
-            totals.append(done - started)
+            catalog = None
+            gc.collect()
+            wall, cpu = time.perf_counter(), time.process_time()
+            catalog = load_catalog(folder)
+            walls.append(time.perf_counter() - wall)
+            cpus.append(time.process_time() - cpu)
         assert catalog is not None
-        best = totals.index(min(totals))
-        print(f"load + replay: {totals[best]:.2f} s (read and check {reads[best]:.2f} s, "
-              f"replay {replays[best]:.2f} s; best of {args.repeat}; target <= 3 s)")
+        best = walls.index(min(walls))
+        print(f"load_catalog (read, check, replay): {walls[best]:.2f} s wall, "
+              f"{cpus[best]:.2f} s CPU (best of {args.repeat}; target <= 3 s)")
+        print(f"  CPU: read and check {middle - started:.2f} s, replay {done - middle:.2f} s, "
+              f"one garbage-collector pass over the new objects {collected - done:.2f} s")
         print(f"  {len(catalog.versions):,} versions, {len(catalog.warnings)} warnings")
-        assert catalog == load_catalog(folder)
 
     last = catalog.decisions[-1].effective
     days = [last - timedelta(days=365 * k + 17) for k in range(8)]
@@ -252,15 +266,19 @@ def main(argv: list[str] | None = None) -> int:
     listed = view.procedures(desk="xa-1")
     print(f"view.procedures(desk=...): {(time.perf_counter() - started) * 1000:.1f} ms "
           f"({len(listed):,} procedures)")
-    started = time.perf_counter()
     code = listed[len(listed) // 2].code
+    view.get(code)
+    started = time.perf_counter()
     for _ in range(1000):
         view.get(code)
-    print(f"view.get(): {(time.perf_counter() - started) * 1000:.3f} µs each (after the index)")
+    print(f"view.get(): {(time.perf_counter() - started) * 1000:.1f} µs each")
     started = time.perf_counter()
     hits = view.search("đăng ký kết hôn mẫu", limit=10)
-    print(f"view.search(): {(time.perf_counter() - started) * 1000:.0f} ms first call "
-          f"({len(hits)} hits)")
+    first = time.perf_counter() - started
+    started = time.perf_counter()
+    view.search("chứng thực bản sao", limit=10)
+    print(f"view.search(): {first * 1000:.0f} ms first call (match keys of every name), "
+          f"{(time.perf_counter() - started) * 1000:.0f} ms next ({len(hits)} hits)")
     started = time.perf_counter()
     catalog.history(code)
     catalog.changes(days[-1], days[0])

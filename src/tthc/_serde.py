@@ -313,7 +313,7 @@ def _table_hook(inner: Callable[[Any, Any], T], cls: type) -> Callable[[Any, Any
     """Wrap a generated structure function so that a non-table value reads clearly."""
 
     def hook(value: Any, type_: Any) -> T:
-        if not isinstance(value, Mapping):
+        if type(value) is not dict and not isinstance(value, Mapping):
             raise DataError(f"expected a table, got {type(value).__name__} {value!r}")
         return inner(value, type_)
 

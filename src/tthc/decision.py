@@ -23,6 +23,7 @@ repeat every year:
 from __future__ import annotations
 
 import enum
+import functools
 import re
 import unicodedata
 from datetime import date
@@ -188,9 +189,9 @@ class Decision:
     law_effective: date | None = None
     entries: tuple[Entry, ...] = ()
 
-    @property
+    @functools.cached_property
     def key(self) -> DecisionKey:
-        """The identity (issuer, number, signing date)."""
+        """The identity (issuer, number, signing date); computed once and shared."""
         return DecisionKey(self.issuer, self.number, self.signed)
 
     def __str__(self) -> str:
