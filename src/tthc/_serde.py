@@ -14,7 +14,7 @@ and every problem is reported with its key path (``$.entries[4].code``):
 ...     for problem in exc.problems:
 ...         print(problem)
 unit.toml: $.name: required key missing
-unit.toml: $.level: unknown level 'huyen' (known: commune, district, province)
+unit.toml: $.level: unknown level 'huyen' (known: commune, district, ...)
 unit.toml: $.nam: unknown key (did you mean 'name'?)
 
 Structuring first runs a fast converter that stops at the first problem; only
