@@ -40,6 +40,7 @@ COMMAND_MODULES = (
     "tthc.cli.catalog_cmds",
     "tthc.cli.report_cmds",
     "tthc.cli.render_cmds",
+    "tthc.cli.dossier_cmds",
 )
 
 
