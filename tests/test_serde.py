@@ -15,52 +15,16 @@ from hypothesis import strategies as st
 from tests.catalog_helpers import decision, new, unit
 
 from tthc._io import TomlSyntaxError, _fast_toml, atomic_write, atomic_write_many, read_toml
-from tthc._serde import clean_text, structure, unstructure
+from tthc._serde import structure, unstructure
 from tthc.decision import Decision, ProcedureContent
 from tthc.desk import Desk, OfficeHours, Unit
 from tthc.errors import CatalogDataError
-from tthc.text import nfc
 
 
 def problems(data: dict[str, Any], cls: type) -> list[tuple[str, str]]:
     with pytest.raises(CatalogDataError) as caught:
         structure(data, cls, "f.toml")
     return [(p.path, p.message) for p in caught.value.problems]
-
-
-class TestCleanText:
-    @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=40))
-    def test_equals_nfc(self, text: str) -> None:
-        """clean_text is nfc, whatever the text (its fast path only skips clean texts)."""
-        assert clean_text(text) == nfc(text)
-
-    @given(
-        st.lists(
-            st.sampled_from(
-                [
-                    "Đăng",
-                    "ký",
-                    "khai",
-                    "sinh",
-                    " ",
-                    "  ",
-                    "\u00a0",
-                    "\u2013",
-                    "e\u0301",
-                    "\t",
-                    "“",
-                    "\u200b",
-                    "Ủy",
-                ]
-            ),
-            max_size=12,
-        )
-    )
-    def test_equals_nfc_on_vietnamese_pieces(self, parts: list[str]) -> None:
-        """Texts built from Vietnamese words, odd spaces, dashes and combining marks."""
-        text = "".join(parts)
-
-        assert clean_text(text) == nfc(text)
 
 
 class TestStructure:

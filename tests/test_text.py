@@ -29,7 +29,7 @@ from tthc.legacy import (
     encode_legacy,
     is_syllable,
 )
-from tthc.text import fold, match_key, nfc
+from tthc.text import _normalise, fold, match_key, nfc
 
 #: Capitals with a tone mark: TCVN3 (VN3) has no code for them.
 _TONED_CAPITALS = frozenset(
@@ -406,3 +406,38 @@ class TestIsSyllable:
         share = sum(1 for w in words if legacy.is_syllable(w)) / len(words)
 
         assert share > 0.99
+
+
+class TestNfcFastPath:
+    @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=40))
+    def test_equals_nfc(self, text: str) -> None:
+        """nfc's fast path for clean text gives what the full rewrite gives."""
+        assert _normalise(text) == nfc(text)
+
+    @given(
+        st.lists(
+            st.sampled_from(
+                [
+                    "Đăng",
+                    "ký",
+                    "khai",
+                    "sinh",
+                    " ",
+                    "  ",
+                    "\u00a0",
+                    "\u2013",
+                    "e\u0301",
+                    "\t",
+                    "“",
+                    "\u200b",
+                    "Ủy",
+                ]
+            ),
+            max_size=12,
+        )
+    )
+    def test_equals_nfc_on_vietnamese_pieces(self, parts: list[str]) -> None:
+        """Texts built from Vietnamese words, odd spaces, dashes and combining marks."""
+        text = "".join(parts)
+
+        assert _normalise(text) == nfc(text)

@@ -45,17 +45,18 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from tthc import codes
-from tthc.decision import Decision, Entry, ProcedureContent, clean_nfc
+from tthc.decision import Decision, Entry, ProcedureContent
 from tthc.desk import DayOverride, Desk, FeedbackAddress, OfficeHours, Unit
 from tthc.errors import CatalogDataError, Problem, TthcError
 from tthc.fees import Fee
 from tthc.procedure import Field, Level, OnlineService, PostalService, Procedure
 from tthc.proctime import ProcessingTime
+from tthc.text import nfc
 
 __all__ = [
-    "clean_text",
     "converter",
     "fast_converter",
+    "nfc",
     "problems_from",
     "structure",
     "unstructure",
@@ -72,20 +73,6 @@ class DataError(TthcError, ValueError):
 
 
 # --------------------------------------------------------------------------- texts
-
-def clean_text(value: str) -> str:
-    """Return ``nfc(value)``, quickly when *value* is already clean.
-
-    Most texts in catalogue files were written by tthc and are clean already;
-    checking that costs a fraction of normalising.
-
-    >>> clean_text("Đăng ký khai sinh")
-    'Đăng ký khai sinh'
-    >>> clean_text(" Đăng  ký\u00a0khai sinh ")
-    'Đăng ký khai sinh'
-    """
-    return clean_nfc(value)
-
 
 # --------------------------------------------------------------------------- hooks
 
@@ -121,7 +108,7 @@ def _time_text(value: time) -> str:
 def _text(value: Any, _: Any) -> str:
     if not isinstance(value, str):
         raise DataError(f"expected text, got {type(value).__name__} {value!r}")
-    return clean_nfc(value)
+    return nfc(value)
 
 
 def _texts(value: Any, _: Any) -> tuple[str, ...]:
@@ -130,7 +117,7 @@ def _texts(value: Any, _: Any) -> tuple[str, ...]:
     for index, item in enumerate(value):
         if not isinstance(item, str):
             raise DataError(f"item {index}: expected text, got {type(item).__name__} {item!r}")
-    return tuple(map(clean_nfc, value))
+    return tuple(map(nfc, value))
 
 
 def _weekdays(value: Any, _: Any) -> tuple[int, ...]:
@@ -217,14 +204,14 @@ def _opt_levels(value: Any, _: Any) -> tuple[str, ...]:
 def _parse_time_text(raw: str) -> ProcessingTime:
     from tthc.proctime import parse_processing_time
 
-    return parse_processing_time(clean_nfc(raw))
+    return parse_processing_time(nfc(raw))
 
 
 @lru_cache(maxsize=16384)
 def _parse_fee_text(raw: str) -> Fee:
     from tthc.feeparse import parse_fee
 
-    return parse_fee(clean_nfc(raw))
+    return parse_fee(nfc(raw))
 
 
 def _processing_time(value: Any, _: Any) -> ProcessingTime:
@@ -247,7 +234,7 @@ def _fee(value: Any, _: Any) -> Fee:
 
 @lru_cache(maxsize=4096)
 def _field_of(raw: str) -> Field:
-    text = clean_nfc(raw)
+    text = nfc(raw)
     if not text:
         raise DataError("empty field name")
     return Field.of(text)
@@ -261,7 +248,7 @@ def _field(value: Any, _: Any) -> Field:
 
 @lru_cache(maxsize=256)
 def _online_of(raw: str) -> OnlineService:
-    return OnlineService.parse(clean_nfc(raw))
+    return OnlineService.parse(nfc(raw))
 
 
 def _online(value: Any, _: Any) -> OnlineService:
@@ -345,7 +332,7 @@ def configure_converter(conv: cattrs.Converter) -> None:
     """Teach *conv* the catalogue file format.
 
     - dates as TOML dates or ISO text, times as ``HH:MM``;
-    - every text normalised to NFC (:func:`clean_text`);
+    - every text normalised to NFC (:func:`nfc`);
     - processing times and fees as their verbatim text, parsed on load (cached);
     - fields by name, online services as "Mức độ N" / "Toàn trình" / "Một phần";
     - enums by value, tuples as lists (a bare text where a list is due is an error);

@@ -24,14 +24,11 @@ from __future__ import annotations
 
 import enum
 import functools
-import re
-import unicodedata
 from datetime import date
 from typing import NamedTuple
 
 import attrs
 
-from tthc import text as _text
 from tthc.fees import Fee
 from tthc.procedure import Field, OnlineService, PostalService
 from tthc.proctime import ProcessingTime
@@ -45,39 +42,6 @@ __all__ = [
     "EntryKind",
     "ProcedureContent",
 ]
-
-
-# Characters tthc.text.nfc rewrites or removes (typographic quotes and dashes,
-# invisible characters) and every white space but the plain space (all of
-# them are below U+3001).
-_REWRITTEN = re.compile(
-    "["
-    + re.escape(
-        "".join(chr(c) for c in _text._PUNCT)
-        + "".join(ch for ch in map(chr, range(0x3001)) if ch.isspace() and ch != " ")
-    )
-    + "]"
-)
-
-
-def clean_nfc(value: str) -> str:
-    """Return :func:`tthc.text.nfc` of *value*, quickly when it is already clean.
-
-    Catalogue files hold text tthc normalised when it wrote them; checking
-    that costs a fraction of normalising again (loading 100,000 entries).
-
-    >>> clean_nfc("Đăng ký khai sinh"), clean_nfc(" Đăng  ký\u00a0khai sinh ")
-    ('Đăng ký khai sinh', 'Đăng ký khai sinh')
-    """
-    if (
-        _REWRITTEN.search(value) is None
-        and "  " not in value
-        and value[:1] != " "
-        and value[-1:] != " "
-        and unicodedata.is_normalized("NFC", value)
-    ):
-        return value
-    return nfc(value)
 
 
 class EntryKind(enum.Enum):
@@ -120,7 +84,7 @@ class ProcedureContent:
     the version in force.
     """
 
-    name: str | None = attrs.field(default=None, converter=attrs.converters.optional(clean_nfc))
+    name: str | None = attrs.field(default=None, converter=attrs.converters.optional(nfc))
     field: Field | None = None
     agency: str | None = None
     processing_time: ProcessingTime | None = None
@@ -179,8 +143,8 @@ class DecisionKey(NamedTuple):
 class Decision:
     """An announcement decision with its entries."""
 
-    number: str = attrs.field(converter=clean_nfc)
-    issuer: str = attrs.field(converter=clean_nfc)
+    number: str = attrs.field(converter=nfc)
+    issuer: str = attrs.field(converter=nfc)
     signed: date
     effective: date
     title: str = ""

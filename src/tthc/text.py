@@ -52,6 +52,15 @@ _PUNCT = str.maketrans(
         "\ufeff": "",  # stray byte-order marks inside cells
     }
 )
+# Characters nfc() rewrites: the table above and every white space but the plain space.
+_REWRITTEN = re.compile(
+    "["
+    + re.escape(
+        "".join(chr(c) for c in _PUNCT)
+        + "".join(ch for ch in map(chr, range(0x3001)) if ch.isspace() and ch != " ")
+    )
+    + "]"
+)
 _STROKES = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "Ð": "d"})
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _LEADING_THU_TUC = re.compile(r"^(?:thu tuc(?: hanh chinh)?|tthc)\b\s*")
@@ -66,6 +75,19 @@ def nfc(text: str) -> str:
     >>> nfc("  10 \u2013 20\u00a0ngày ")
     '10 - 20 ngày'
     """
+    if (
+        _REWRITTEN.search(text) is None
+        and "  " not in text
+        and text[:1] != " "
+        and text[-1:] != " "
+        and unicodedata.is_normalized("NFC", text)
+    ):
+        return text  # already clean: checking costs a fraction of rewriting
+    return _normalise(text)
+
+
+def _normalise(text: str) -> str:
+    """The full rewrite behind :func:`nfc` (which skips it for clean text)."""
     text = unicodedata.normalize("NFC", text.translate(_PUNCT))
     return _SPACES.sub(" ", text).strip()
 
