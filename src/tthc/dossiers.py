@@ -342,28 +342,30 @@ def _read_xlsx(source: str) -> DossierLog:
 
     from openpyxl import load_workbook
 
-    try:
-        book = load_workbook(source, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise _unusable(source, f"not a readable XLSX workbook ({exc})") from None
-    try:
-        last_error: InputError | None = None
-        for sheet in book.worksheets:
-            rows = (
-                (number, list(cells))
-                for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1)
-            )
-            try:
-                log = _build_log(rows, source, "xlsx", None)
-            except InputError as exc:
-                last_error = exc
-                continue
-            return attrs.evolve(log, source=f"{source}")
-        if last_error is None:
-            raise _unusable(source, "the workbook has no sheet")
-        raise last_error
-    finally:
-        book.close()
+    # A file object: openpyxl then reads the content whatever the file's name.
+    with open(source, "rb") as handle:
+        try:
+            book = load_workbook(handle, read_only=True, data_only=True)
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
+            raise _unusable(source, f"not a readable XLSX workbook ({exc})") from None
+        try:
+            last_error: InputError | None = None
+            for sheet in book.worksheets:
+                rows = (
+                    (number, list(cells))
+                    for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1)
+                )
+                try:
+                    return _build_log(rows, source, "xlsx", None)
+                except InputError as exc:
+                    last_error = exc
+            if last_error is None:  # pragma: no cover - openpyxl refuses a book without sheets
+                raise _unusable(source, "the workbook has no sheet")
+            raise last_error
+        except (zipfile.BadZipFile, KeyError, OSError) as exc:
+            raise _unusable(source, f"not a readable XLSX workbook ({exc})") from None
+        finally:
+            book.close()
 
 
 # --------------------------------------------------------------------------- values
@@ -1481,7 +1483,10 @@ class Appointment:
             )
         else:
             lines.append(f"processing time: {proc.processing_time.text} (statutory)")
-        lines.append(f"channel: {self.channel.value}")
+        lines.append(
+            "channel: not given (the main time is used)" if self.channel is Channel.ANY
+            else f"channel: {self.channel.value}"
+        )
         lines.append(self.due.explain())
         return "\n".join(lines)
 
@@ -1574,18 +1579,19 @@ def appointment(
     found_desk = catalog.desk(desk) if desk is not None else None
     if found_desk is not None and not found_desk.is_open(received.date()):
         open_now = [d.id for d in catalog.desks if d.is_open(received.date())]
-        when = (
-            f"closed on {found_desk.closed:%d/%m/%Y}"
-            if found_desk.closed and found_desk.closed < received.date()
-            else f"opens on {found_desk.opened:%d/%m/%Y}" if found_desk.opened else "not open"
-        )
-        elsewhere = [r.level for r in (view.record(national, lv.key) for lv in Level.all()) if r]
+        if found_desk.closed and found_desk.closed < received.date():
+            when = f"closed on {found_desk.closed:%d/%m/%Y}"
+        elif found_desk.opened:
+            when = f"opens only on {found_desk.opened:%d/%m/%Y}"
+        else:  # pragma: no cover - a desk without dates is always open
+            when = "not open"
+        elsewhere = [lv.key for lv in Level.all() if view.record(national, lv.key) is not None]
         hint = (
-            f"; {national} is in force at the {', '.join(elsewhere)} level on "
-            f"{day:%d/%m/%Y}" if elsewhere else ""
+            f"; on {day:%d/%m/%Y} {national} is in force at the {', '.join(elsewhere)} level"
+            if elsewhere else ""
         )
         raise DeskNotOpen(
-            f"desk {found_desk.id} ({found_desk.name}) is {when}, before the receipt on "
+            f"desk {found_desk.id} ({found_desk.name}) {when} and cannot receive a dossier on "
             f"{received:%d/%m/%Y}{hint}; desks open then: {', '.join(open_now) or 'none'}"
         )
     level = found_desk.level if found_desk is not None else None
