@@ -43,7 +43,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 from tthc._io import atomic_write  # noqa: E402
-from tthc.catalog import InForce, load_catalog  # noqa: E402
+from tthc.catalog import Catalog, InForce, load_catalog  # noqa: E402
 from tthc.desk import Desk  # noqa: E402
 from tthc.proctime import Channel  # noqa: E402
 from tthc.workdays import UncomputableTime, WorkCalendar  # noqa: E402
@@ -121,7 +121,7 @@ class DeskPlan:
     """One desk: its calendar, its receipt days and its weighted procedures by day."""
 
     def __init__(self, desk: Desk, catalog_calendar: WorkCalendar, weights: dict[str, int],
-                 catalog: object) -> None:
+                 catalog: Catalog) -> None:
         self.desk = desk
         self.cal = catalog_calendar
         self.weights = weights
@@ -135,7 +135,7 @@ class DeskPlan:
     def procedures(self, day: date) -> tuple[list[InForce], list[float]]:
         found = self._by_day.get(day)
         if found is None:
-            view = self.catalog.as_of(day)  # type: ignore[attr-defined]
+            view = self.catalog.as_of(day)
             entries = [
                 e for e in view.entries(level=self.desk.level)
                 if e.processing_time.is_computable and not e.procedure.internal

@@ -1108,6 +1108,7 @@ class _Checker:
         self._timelines: dict[tuple[str, str], tuple[list[int], list[Version]]] = {}
         self._rules: dict[tuple[int, Channel], _Rule] = {}
         self._desk_lookup: dict[str, Desk] = {}
+        self._why: dict[tuple[str, str, date], tuple[str, str]] = {}
         for desk in catalog.desks:
             self._desk_lookup.setdefault(desk.id, desk)
             self._desk_lookup.setdefault(fold(desk.id), desk)
@@ -1173,6 +1174,13 @@ class _Checker:
         return found
 
     def why_not_in_force(self, code: str, level: str, day: date) -> tuple[str, str]:
+        key = (code, level, day)
+        found = self._why.get(key)
+        if found is None:
+            found = self._why[key] = self._why_not_in_force(code, level, day)
+        return found
+
+    def _why_not_in_force(self, code: str, level: str, day: date) -> tuple[str, str]:
         try:
             history = self.catalog.history(code)
         except LookupError:
@@ -1544,7 +1552,7 @@ def _desk_rules(desk: Desk) -> str:
 def appointment(
     catalog: Catalog,
     code: str,
-    received_at: datetime,
+    received_at: datetime | date,
     *,
     desk: str | None = None,
     channel: Channel | str = Channel.ANY,
@@ -1572,8 +1580,10 @@ def appointment(
     """
     national = codes.validate(code)
     channel = Channel(channel)
-    received = _as_of_moment(received_at)
-    assert received is not None
+    if isinstance(received_at, datetime):
+        received = _as_of_moment(received_at) or received_at
+    else:  # a date alone: received at the start of that day
+        received = datetime.combine(received_at, time())
     day = as_of or received.date()
     view = catalog.as_of(day)
     found_desk = catalog.desk(desk) if desk is not None else None
