@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from decimal import Decimal
 
 import pytest
@@ -86,3 +87,14 @@ def test_bad_year_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
 def test_vn_number(value: int | Decimal, places: int, expected: str) -> None:
     """Numbers use dots between thousands and a decimal comma."""
     assert expected == vn_number(value, places)
+
+
+def test_dossier_figures_from_the_example_log(capsys: pytest.CaptureFixture[str]) -> None:
+    """With --dossiers, the report quotes the log's received counts and on-time rate."""
+    log = Path(__file__).resolve().parents[1] / "catalog" / "dossiers-2019.csv"
+    assert 0 == main(["report", "--year", "2019", "--format", "json", "--dossiers", str(log)])
+    data = json.loads(capsys.readouterr().out)["dossiers"]
+
+    assert 54599 == data["received"]
+    assert {"district": 10289, "commune": 44310} == data["received_by_level"]
+    assert "99.99" == data["on_time_rate_percent"]

@@ -35,12 +35,14 @@ from tthc.procedure import Level
 
 if TYPE_CHECKING:  # pragma: no cover
     from tthc.catalog import Catalog, CatalogView
+    from tthc.dossiers import DossierReport
 
 __all__ = [
     "AnnualReport",
     "ChangeCount",
     "InForceCount",
     "annual_report",
+    "dossier_figures",
     "render_markdown",
     "render_text",
     "to_dict",
@@ -162,6 +164,35 @@ def annual_report(
         posting=posting,
         dossiers=dossiers,
     )
+
+
+def dossier_figures(report: DossierReport) -> dict[str, Any]:
+    """The dossier figures a yearly report quotes, from a checked dossier log.
+
+    Received dossiers in all and by level, the classes, and the on-time rate
+    (early or on time) with both denominators: of the finished dossiers, and
+    of all to handle (domain.md §7.6), as percentages with 2 decimals.
+    """
+    total = report.rates()[0]
+    by_level = {r.group: r.received for r in report.rates(by="level")}
+
+    def percent(value: Decimal | None) -> str | None:
+        if value is None:
+            return None
+        return str((value * 100).quantize(Decimal("0.01"), ROUND_HALF_UP))
+
+    return {
+        "received": total.received,
+        "received_by_level": by_level,
+        "early": total.early,
+        "on_time": total.on_time,
+        "late": total.late,
+        "pending": total.pending,
+        "overdue": total.overdue,
+        "uncomputable": total.uncomputable,
+        "on_time_rate_percent": percent(total.on_time_of_finished),
+        "on_time_rate_to_handle_percent": percent(total.on_time_of_to_handle),
+    }
 
 
 _COUNTED = (EntryKind.NEW, EntryKind.AMENDED, EntryKind.REPLACED, EntryKind.REPEALED)

@@ -2,7 +2,8 @@
 
 ::
 
-    tthc report --year 2019 [--format text|json|md] [--cut-threshold 0.2] [-o FILE]
+    tthc report --year 2019 [--format text|json|md] [--cut-threshold 0.2]
+                [--dossiers LOG] [-o FILE]
 """
 
 from __future__ import annotations
@@ -46,6 +47,11 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         metavar="FRACTION",
         help="count cuts of at least this fraction (default 0.2)",
     )
+    p.add_argument(
+        "--dossiers",
+        metavar="LOG",
+        help="a dossier log (CSV or XLSX) whose figures the report quotes",
+    )
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: stdout)")
     p.add_argument("--force", action="store_true", help="overwrite an existing FILE")
     p.set_defaults(func=_report)
@@ -56,7 +62,19 @@ def _report(args: argparse.Namespace) -> int:
 
     if not 1900 < args.year < 2200:
         raise argparse.ArgumentTypeError(f"implausible year {args.year}")
-    report = annual_report(load(args), args.year, cut_threshold=args.cut_threshold)
+    catalog = load(args)
+    dossiers = None
+    if args.dossiers:
+        from datetime import datetime
+
+        from tthc.annual import dossier_figures
+        from tthc.dossiers import check_dossiers
+
+        checked = check_dossiers(catalog, args.dossiers, as_of=datetime(args.year, 12, 31, 23, 59))
+        dossiers = dossier_figures(checked)
+    report = annual_report(
+        catalog, args.year, cut_threshold=args.cut_threshold, dossiers=dossiers
+    )
     if args.format == "json":
         text = dump_json(to_dict(report))
     elif args.format == "md":
