@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
