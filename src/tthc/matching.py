@@ -33,6 +33,7 @@ import itertools
 import re
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any, Literal, Protocol
 
 import attrs
@@ -253,6 +254,7 @@ def levels_of(value: Any) -> frozenset[str]:
     return frozenset()
 
 
+@lru_cache(maxsize=4096)
 def _levels_of_text(text: str) -> frozenset[str]:
     folded = re.sub(r"[^0-9a-z,/;-]+", " ", fold(text)).strip()
     if not folded:
@@ -445,15 +447,16 @@ class Matcher:
         keys: list[str] = []
         key_members: list[list[int]] = []
         cand_levels: list[frozenset[str]] = []
+        members: dict[str, list[int]] = {}
         for index, cand in enumerate(self.candidates):
             by_code.setdefault(_code_key(cand.code), []).append(index)
             cand_levels.append(levels_of(cand.level))
-            key = match_key(cand.name)
-            if key not in key_index:
-                key_index[key] = len(keys)
-                keys.append(key)
-                key_members.append([])
-            key_members[key_index[key]].append(index)
+            members.setdefault(match_key(cand.name), []).append(index)
+        # Keys in sorted order, so that results do not depend on the candidates' order.
+        for key in sorted(members):
+            key_index[key] = len(keys)
+            keys.append(key)
+            key_members.append(members[key])
         self._by_code = by_code
         self._key_index = key_index
         self._keys = keys
@@ -995,6 +998,7 @@ class _NameRow:
     level: str | None
 
 
+@lru_cache(maxsize=65536)
 def _code_key(code: str) -> str:
     """The national form of a code when it is one, else its compact text."""
     try:
