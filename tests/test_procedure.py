@@ -50,8 +50,10 @@ class TestLevel:
         parsed = {text: Level.parse_many(text) for text in texts}
         assert all(levels for text, levels in parsed.items() if "Cấp" in text)
 
-    def test_levels_are_open_data(self) -> None:
+    def test_levels_are_open_data(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """A new level can be registered (levels are data, not a closed enum)."""
+        # A copy of the registry, restored after the test: other tests see the usual levels.
+        monkeypatch.setattr(Level, "_registry", dict(Level._registry))
         ward = Level(key="ward-test", name="Cấp phường (thử)", rank=4, aliases=("phuong thu",))
         Level.register(ward)
         assert ward is Level.parse("Phường thử")
