@@ -674,6 +674,40 @@ def test_exports_quirks(exports: dict) -> None:
     assert levels["province"] > 100
 
 
+def test_provincial_export_columns(tmp_path: Path) -> None:
+    """A provincial export's extra columns: level, time, fee, online mode, validity."""
+    rows = {r["code"]: r for r in real_rows("real_procedures_district.csv")}
+    suffixes = {"2.000620": ".000.00.00.H14", "1.001279": ".H42", "2.001885": ".000.00.00.H25"}
+    path = tmp_path / "tinh.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["STT", "Mã thủ tục", "Tên thủ tục", "Lĩnh vực", "Cấp thực hiện",
+                         "Cơ quan thực hiện", "Thời hạn giải quyết", "Phí, lệ phí",
+                         "Toàn trình / Một phần", "Tình trạng hiệu lực"])
+        for number, (code, suffix) in enumerate(suffixes.items(), 1):
+            row = rows[code]
+            writer.writerow([number, code + suffix, row["name"], row["field"], "Cấp huyện",
+                             row["agency"], row["processing_time_text"], row["fee_text"],
+                             row["online_level"],
+                             "Hết hiệu lực" if code == "2.001885" else "Còn hiệu lực"])
+    export = read_portal_export(path)
+    seed = seed_decision(export, number="1/QĐ-UBND", issuer="A", signed=date(2024, 1, 2))
+    first = export.rows[0]
+
+    assert ["2.000620", "1.001279", "2.001885"] == [r.code for r in export.rows]
+    assert ("2.000620.000.00.00.H14", ("district",), False) == (
+        first.local_code, first.levels, first.levels_inferred)
+    assert (rows["2.000620"]["processing_time_text"], rows["2.000620"]["fee_text"]) == (
+        first.processing_time, first.fees)
+    assert [OnlineService.parse("Một phần"), OnlineService.parse("Toàn trình"), None] == [
+        r.online for r in export.rows]
+    assert [False, False, True] == [r.repealed for r in export.rows]
+    assert ["2.000620", "1.001279"] == [e.code for e in seed.decision.entries]
+    assert "2.000620.000.00.00.H14" == seed.decision.entries[0].content.local_code
+    assert parse_fee(rows["2.000620"]["fee_text"]) == seed.decision.entries[0].content.fees
+    assert ["not-in-force"] == [r.code for r in seed.rows if r.status == "skipped"]
+
+
 class TestDiff:
     @pytest.mark.parametrize("name", EXPORT_NAMES)
     @pytest.mark.parametrize("day", [date(2019, 12, 31), date(2025, 7, 1)])

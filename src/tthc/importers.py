@@ -41,6 +41,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -407,47 +408,45 @@ def heading_count(text: str) -> int | None:
 
 # --------------------------------------------------------------------------- columns
 
-#: Column roles and the header spellings that name them (matched on folded words,
-#: brackets removed; the longest spelling that the header starts with wins).
+#: Header spellings for the columns of appendices and exports that
+#: :func:`tthc.listing.header_role` (the posted-list header mapping, tried first) does not
+#: know, and longer forms of those it knows: role -> spellings, matched on folded words with
+#: brackets removed; the longest spelling the header starts with wins.
 COLUMN_LABELS: Mapping[str, tuple[str, ...]] = {
-    "stt": ("stt", "tt", "so tt", "so thu tu", "thu tu"),
     "code": ("ma so tthc", "ma tthc", "ma so thu tuc hanh chinh", "ma so thu tuc", "ma thu tuc",
-             "ma so", "ma", "so ho so tthc", "so ho so thu tuc hanh chinh", "so ho so",
-             "ky hieu thu tuc", "ky hieu", "ma dinh danh thu tuc"),
-    "name": ("ten tthc", "ten thu tuc hanh chinh", "ten thu tuc", "ten"),
-    "time": ("thoi han giai quyet", "thoi gian giai quyet", "thoi han", "thoi gian",
-             "ngay thu ly"),
-    "fee": ("phi le phi", "phi va le phi", "le phi", "phi", "muc thu phi le phi", "muc thu"),
-    "place": ("dia diem thuc hien", "dia diem tiep nhan", "noi tiep nhan", "dia diem"),
-    "agency": ("co quan thuc hien", "co quan giai quyet", "co quan co tham quyen",
-               "co quan chu tri", "co quan tiep nhan"),
+             "so ho so tthc", "so ho so thu tuc hanh chinh", "ky hieu thu tuc"),
+    "name": ("ten tthc", "ten thu tuc hanh chinh", "ten thu tuc"),
+    "time": ("thoi han giai quyet", "thoi gian giai quyet"),
+    "fee": ("phi le phi", "phi va le phi", "muc thu phi le phi"),
+    "place": ("dia diem thuc hien", "dia diem tiep nhan"),
+    "agency": ("co quan thuc hien", "co quan giai quyet", "co quan co tham quyen"),
     "issuer": ("co quan ban hanh",),
     "law": ("ten vbqppl", "vbqppl quy dinh", "ten van ban quy pham phap luat",
             "van ban quy dinh noi dung"),
-    "legal": ("can cu phap ly", "can cu"),
-    "online": ("muc do dvc", "muc do dich vu cong", "muc do dvctt", "muc do",
-               "dich vu cong truc tuyen", "dvc truc tuyen", "dvctt", "toan trinh mot phan",
-               "toan trinh"),
+    "online": ("muc do dvc", "muc do dich vu cong", "dvc truc tuyen", "dvctt",
+               "toan trinh mot phan", "toan trinh"),
     "postal": ("thuc hien qua bcci", "qua bcci", "bcci", "qua dich vu buu chinh cong ich",
                "buu chinh cong ich", "dich vu buu chinh"),
     "method": ("cach thuc thuc hien",),
-    "note": ("ghi chu",),
-    "field": ("linh vuc",),
-    "level": ("cap thuc hien", "cap giai quyet", "cap"),
     "status": ("tinh trang hieu luc", "tinh trang", "hieu luc"),
 }
 _SPELLINGS = sorted(
     ((spelling, role) for role, spellings in COLUMN_LABELS.items() for spelling in spellings),
     key=lambda item: -len(item[0]),
 )
+#: tthc.listing's role names -> the roles used here.
+_LISTING_ROLES = {"processing_time": "time", "online_level": "online", "legal_basis": "legal"}
 
 
+@lru_cache(maxsize=4096)
 def column_role(label: str) -> str | None:
     """The role of a column from its header text (``None`` if not recognised).
 
-    "Mã số TTHC được thay thế" is ``old_code`` and "Tên TTHC được thay thế"
-    ``old_name`` (the replaced procedure); "Mã số TTHC thay thế" is the
-    successor's ``code``.
+    The posted-list mapping :func:`tthc.listing.header_role` is asked first
+    (with bracketed qualifiers removed); :data:`COLUMN_LABELS` adds the
+    columns of appendices and exports. "Mã số TTHC được thay thế" is
+    ``old_code`` and "Tên TTHC được thay thế" ``old_name`` (the replaced
+    procedure); "Mã số TTHC thay thế" is the successor's ``code``.
 
     >>> column_role("Thời hạn giải quyết (Ngày làm việc)"), column_role("Phí, lệ phí (vnđ)")
     ('time', 'fee')
@@ -456,14 +455,20 @@ def column_role(label: str) -> str | None:
     >>> column_role("Mã số TTHC được thay thế"), column_role("Tên TTHC thay thế")
     ('old_code', 'name')
     """
+    from tthc.listing import header_role
+
     key = _key(label)
     if not key:
         return None
     role = None
-    for spelling, candidate in _SPELLINGS:
-        if key == spelling or key.startswith(spelling + " "):
-            role = candidate
-            break
+    if not re.search(r"\bthay the\b", key):
+        found = header_role(key)
+        role = _LISTING_ROLES.get(found, found) if found else None
+    if role is None:
+        for spelling, candidate in _SPELLINGS:
+            if key == spelling or key.startswith(spelling + " "):
+                role = candidate
+                break
     if role in ("code", "name") and re.search(r"\b(?:duoc|bi) thay the\b", key):
         return "old_" + role
     return role
@@ -734,11 +739,11 @@ class _Interpreter:
         if not line.in_table:
             self.paragraph(line)
             return
-        if line.table != self.columns_table and self.columns is not None:
-            # A new table: it keeps the columns above only if it has as many.
-            if len(cells) != len(self.columns.roles):
-                self.columns = None
+        if line.table != self.columns_table:
+            # A new table without a header of its own (a table split across pages)
+            # keeps the columns of the one above.
             self.columns_table = line.table
+            self.header_open = False
         if _looks_like_header(cells):
             self.columns = _Columns(_dedupe_roles(_header_roles(cells)), tuple(cells))
             self.columns_table = line.table
