@@ -36,16 +36,25 @@ import tomllib
 from collections.abc import Iterator, Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any
+from struct import error as struct_error
+from typing import TYPE_CHECKING, Any
 
 import tomli_w
 
+if TYPE_CHECKING:
+    from tthc.errors import LimitExceeded
+
 __all__ = [
+    "LIMITS",
     "TomlSyntaxError",
     "atomic_write",
     "atomic_write_many",
+    "check_archive",
+    "check_file_size",
     "dump_toml",
     "gc_paused",
+    "input_limit",
+    "limit_exceeded",
     "read_toml",
 ]
 
@@ -56,7 +65,8 @@ def atomic_write(path: str | os.PathLike[str], data: bytes | str, *, force: bool
     Text is written as UTF-8, byte for byte (no newline translation). The
     parent folders are created when missing. The file is complete or absent:
     a temporary file in the same folder is written, flushed and synced, then
-    renamed onto *path*.
+    renamed onto *path*. On any failure the temporary file is removed and an
+    existing *path* is left as it was.
 
     Args:
         path: the file to write.
@@ -65,7 +75,9 @@ def atomic_write(path: str | os.PathLike[str], data: bytes | str, *, force: bool
 
     Raises:
         FileExistsError: *path* exists and *force* is false (``filename`` is set).
-        OSError: the folder cannot be created or written.
+        IsADirectoryError: *path* is a folder.
+        NotADirectoryError: a parent of *path* is a file.
+        OSError: the folder cannot be created or written (``filename`` is *path*).
     """
     return atomic_write_many({path: data}, force=force)[0]
 
@@ -79,44 +91,47 @@ def atomic_write_many(
     temporary file is written first, then all are flushed to disk together
     (one ``sync`` for many files), then renamed into place: each file is
     complete or absent, though a crash may leave some files written and
-    others not.
+    others not. A failure before the first rename leaves every target as it
+    was; no temporary file is ever left behind.
 
     Returns:
         The paths written, in the order given.
 
     Raises:
         FileExistsError: a file exists and *force* is false (nothing is written).
-        OSError: a folder cannot be created or written.
+        IsADirectoryError: a target is a folder (nothing is written).
+        NotADirectoryError: a parent of a target is a file (nothing is written).
+        OSError: a folder cannot be created or written; ``filename`` names the target.
     """
     planned = [
         (Path(path), data.encode("utf-8") if isinstance(data, str) else bytes(data))
         for path, data in files.items()
     ]
-    if not force:
-        for target, _ in planned:
-            if target.exists():
-                raise _exists(target)
+    for target, _ in planned:
+        _check_target(target, force=force)
     temps: list[tuple[Path, Path]] = []
     renamed = 0
     try:
         for target, payload in planned:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            temp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
-            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-            fd = os.open(temp, flags, 0o666)
-            temps.append((temp, target))
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(payload)
-                handle.flush()
-                if len(planned) <= _SYNC_EACH:
-                    os.fsync(handle.fileno())
+            with _naming(target):
+                _make_parent(target)
+                temp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
+                flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+                fd = os.open(temp, flags, 0o666)
+                temps.append((temp, target))
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(payload)
+                    handle.flush()
+                    if len(planned) <= _SYNC_EACH:
+                        os.fsync(handle.fileno())
         if len(planned) > _SYNC_EACH:
             _sync_all([temp for temp, _ in temps])
         for temp, target in temps:
-            if force:
-                os.replace(temp, target)
-            else:
-                _rename_no_clobber(temp, target)
+            with _naming(target):
+                if force:
+                    os.replace(temp, target)
+                else:
+                    _rename_no_clobber(temp, target)
             renamed += 1
     finally:
         for temp, _ in temps[renamed:]:
@@ -129,6 +144,42 @@ def atomic_write_many(
 
 #: Up to this many files, each is synced on its own; above, all at once.
 _SYNC_EACH = 8
+
+
+def _check_target(target: Path, *, force: bool) -> None:
+    """Refuse a target that is a folder, lies under a file, or exists (without *force*)."""
+    if target.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "is a folder, not a file", str(target))
+    for parent in target.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise NotADirectoryError(errno.ENOTDIR, "is a file, not a folder", str(parent))
+            break
+    if not force and (target.exists() or target.is_symlink()):
+        raise _exists(target)
+
+
+def _make_parent(target: Path) -> None:
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        # A file where a folder of the path should be (created since the check).
+        raise NotADirectoryError(
+            errno.ENOTDIR, "a file is in the way of its folder", str(target)
+        ) from None
+
+
+@contextlib.contextmanager
+def _naming(target: Path) -> Iterator[None]:
+    """Re-raise an OSError about a temporary file as one about *target* (what the user named)."""
+    try:
+        yield
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        if exc.filename is not None and os.fspath(exc.filename) == os.fspath(target):
+            raise
+        raise type(exc)(exc.errno, exc.strerror or str(exc), str(target)) from exc
 
 
 def _sync_all(paths: list[Path]) -> None:
@@ -158,7 +209,7 @@ def _rename_no_clobber(temp: Path, target: Path) -> None:
         raise _exists(target) from None
     except OSError:
         # Hard links unsupported (some network or FAT file systems): check, then rename.
-        if target.exists():
+        if target.exists() or target.is_symlink():
             raise _exists(target) from None
         os.replace(temp, target)
         return
@@ -202,6 +253,144 @@ def gc_paused(*, collect: bool = False) -> Iterator[None]:
             gc.enable()
             if collect:
                 gc.collect()
+
+
+# --------------------------------------------------------------------------- input limits
+
+#: The input limits, by the environment variable that sets each, with their defaults:
+#:
+#: - ``TTHC_MAX_BYTES``: the largest input file (a listing, an appendix, a portal
+#:   export, a dossier log, a catalogue file), and the largest total an XLSX or
+#:   DOCX archive may unpack to (read from its directory before anything is
+#:   unpacked): 256 MiB;
+#: - ``TTHC_MAX_ROWS``: the most rows read from one file (all sheets or tables
+#:   together): 1,048,576, Excel's own limit;
+#: - ``TTHC_MAX_CELL_CHARS``: the longest cell, in characters: 32,767, Excel's own limit;
+#: - ``TTHC_MAX_FILES``: the most decision files in a catalogue folder, and the
+#:   most members in an XLSX or DOCX archive: 10,000.
+#:
+#: A value is a whole number, optionally followed by ``K``, ``M`` or ``G``
+#: (binary multiples: ``TTHC_MAX_BYTES=512M``). Exceeding a limit raises
+#: :class:`~tthc.errors.LimitExceeded`, whose message names the file, the
+#: limit and the variable to raise it.
+LIMITS: Mapping[str, int] = {
+    "TTHC_MAX_BYTES": 256 * 2**20,
+    "TTHC_MAX_ROWS": 1_048_576,
+    "TTHC_MAX_CELL_CHARS": 32_767,
+    "TTHC_MAX_FILES": 10_000,
+}
+
+_LIMIT_VALUE = re.compile(r"([0-9][0-9_]*)\s*([KMG]?)i?B?", re.IGNORECASE)
+_MULTIPLE = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30}
+
+
+def input_limit(name: str) -> int:
+    """The limit that environment variable *name* sets, else its default (:data:`LIMITS`).
+
+    >>> input_limit("TTHC_MAX_CELL_CHARS") == LIMITS["TTHC_MAX_CELL_CHARS"]  # unless set
+    True
+
+    Raises:
+        KeyError: *name* is not one of :data:`LIMITS`.
+        InputError: the variable is set to something other than a positive number.
+    """
+    default = LIMITS[name]
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    match = _LIMIT_VALUE.fullmatch(raw)
+    value = int(match.group(1).replace("_", "")) * _MULTIPLE[match.group(2).upper()] \
+        if match else 0
+    if value < 1:
+        from tthc.errors import InputError, Problem
+
+        problem = Problem(source=name, path="", code="invalid-limit",
+                          message=f"{raw!r} is not a positive number (e.g. 1000, 512K, 300M)")
+        raise InputError([problem], f"the environment variable {name}={raw!r} is not a limit")
+    return value
+
+
+def limit_exceeded(source: str, message: str, *, path: str = "") -> LimitExceeded:
+    """A :class:`~tthc.errors.LimitExceeded` about *source*, with one problem."""
+    from tthc.errors import LimitExceeded, Problem
+
+    problem = Problem(source=source, path=path, code="limit-exceeded", message=message)
+    where = f"{source}, {path}" if path else source
+    return LimitExceeded([problem], f"{where}: {message}")
+
+
+def check_file_size(path: str | os.PathLike[str], source: str | None = None,
+                    *, max_bytes: int | None = None) -> int:
+    """The size of the file at *path*, refused when over ``TTHC_MAX_BYTES`` (or *max_bytes*).
+
+    The size is read from the file system, before anything is read.
+
+    Raises:
+        LimitExceeded: the file is larger than the limit.
+        OSError: the file cannot be looked at (missing, no permission …).
+    """
+    limit = input_limit("TTHC_MAX_BYTES") if max_bytes is None else max_bytes
+    size = os.stat(path).st_size
+    if size > limit:
+        raise limit_exceeded(source or os.fspath(path),
+                             f"{size:,} bytes, over the limit of {limit:,} (TTHC_MAX_BYTES)")
+    return size
+
+
+def check_archive(path: str | os.PathLike[str], source: str | None = None,
+                  *, max_bytes: int | None = None) -> set[str]:
+    """Look at the directory of an XLSX or DOCX (zip) file before anything is unpacked.
+
+    Refuses an archive that is damaged, uses a compression tthc cannot read,
+    has more members than ``TTHC_MAX_FILES`` or unpacks to more than
+    ``TTHC_MAX_BYTES`` (or *max_bytes*) in total: a zip bomb is stopped
+    here, by the sizes its directory gives. (Python's :mod:`zipfile` never
+    unpacks a member past the size its directory gives.)
+
+    Returns:
+        The names of the members.
+
+    Raises:
+        InputError: the file is not a readable zip archive.
+        LimitExceeded: too many members, or too large once unpacked.
+        OSError: the file cannot be opened.
+    """
+    from tthc.errors import InputError, Problem
+
+    where = source or os.fspath(path)
+
+    def damaged(reason: str) -> InputError:
+        problem = Problem(source=where, path="", code="invalid-input",
+                          message=f"a damaged XLSX/DOCX (zip) file ({reason})")
+        return InputError([problem], f"{where}: a damaged XLSX/DOCX (zip) file ({reason})")
+
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (FileNotFoundError, IsADirectoryError, PermissionError):
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, ValueError,
+            EOFError, OSError, UnicodeDecodeError, OverflowError, struct_error) as exc:
+        raise damaged(f"{type(exc).__name__}: {exc}") from None
+    max_members = input_limit("TTHC_MAX_FILES")
+    if len(infos) > max_members:
+        raise limit_exceeded(where, f"{len(infos):,} archive members, over the limit of "
+                                    f"{max_members:,} (TTHC_MAX_FILES)")
+    limit = input_limit("TTHC_MAX_BYTES") if max_bytes is None else max_bytes
+    total = sum(info.file_size for info in infos)
+    if total > limit:
+        raise limit_exceeded(where, f"unpacks to {total:,} bytes, over the limit of {limit:,} "
+                                    "(TTHC_MAX_BYTES)")
+    readable = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
+    for info in infos:
+        if info.compress_type not in readable:
+            raise damaged(f"member {info.filename!r} uses compression method "
+                          f"{info.compress_type}, which cannot be read")
+        if info.flag_bits & 0x1:
+            raise damaged(f"member {info.filename!r} is encrypted")
+    return {info.filename for info in infos}
 
 
 # --------------------------------------------------------------------------- TOML

@@ -28,6 +28,7 @@ read is accounted for.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import itertools
 import os
@@ -43,6 +44,7 @@ from xml.etree import ElementTree
 import attrs
 
 from tthc import codes
+from tthc._io import input_limit
 from tthc.errors import InputError, LimitExceeded, Problem
 from tthc.legacy import decode_bytes, decode_legacy, detect_legacy
 from tthc.procedure import Field
@@ -95,18 +97,26 @@ def _positive(_instance: Any, attribute: attrs.Attribute[int], value: int) -> No
 class Limits:
     """Size limits for reading a listing; exceeding one raises :class:`LimitExceeded`.
 
-    The defaults fit the largest lists a province posts with room to spare.
+    The defaults fit the largest lists a province posts with room to spare;
+    the environment variables ``TTHC_MAX_BYTES``, ``TTHC_MAX_ROWS`` and
+    ``TTHC_MAX_CELL_CHARS`` change them (:data:`tthc._io.LIMITS`).
 
     .. versionadded:: 0.1
     """
 
     #: Largest file, and largest total uncompressed size of an XLSX/DOCX
     #: archive (checked in the zip directory before anything is unpacked).
-    max_bytes: int = attrs.field(default=256 * 2**20, validator=_positive)
+    max_bytes: int = attrs.field(
+        factory=functools.partial(input_limit, "TTHC_MAX_BYTES"), validator=_positive
+    )
     #: Most rows examined in one file (all sheets and tables together).
-    max_rows: int = attrs.field(default=1_048_576, validator=_positive)
+    max_rows: int = attrs.field(
+        factory=functools.partial(input_limit, "TTHC_MAX_ROWS"), validator=_positive
+    )
     #: Longest cell, in characters (Excel's own limit by default).
-    max_cell_chars: int = attrs.field(default=32_767, validator=_positive)
+    max_cell_chars: int = attrs.field(
+        factory=functools.partial(input_limit, "TTHC_MAX_CELL_CHARS"), validator=_positive
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -994,10 +1004,11 @@ def _check_zip(file: Path, source: str, limits: Limits) -> set[str]:
     try:
         with zipfile.ZipFile(file) as archive:
             infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError,
+            NotImplementedError) as exc:
         raise _error(source, f"a damaged XLSX/DOCX (zip) file ({exc})") from None
-    if len(infos) > 10_000:
-        raise _limit(source, f"{len(infos)} archive members")
+    if len(infos) > input_limit("TTHC_MAX_FILES"):
+        raise _limit(source, f"{len(infos)} archive members (TTHC_MAX_FILES)")
     total = sum(info.file_size for info in infos)
     if total > limits.max_bytes:
         raise _limit(source, f"unpacks to {total} bytes, over {limits.max_bytes} "
