@@ -575,6 +575,22 @@ class TestLayouts:
 
         assert utf8.decision == other.decision
 
+    @pytest.mark.parametrize("font", ["vni", "tcvn3"])
+    def test_legacy_fonts(self, tmp_path: Path, font: str) -> None:
+        """An appendix typed in a VNI or TCVN3 font reads as the Unicode one."""
+        from tthc.legacy import encode_legacy
+
+        unicode_file = ah.write_csv(ah.layout_1766(), tmp_path / "unicode.csv")
+        typed = encode_legacy(unicode_file.read_text(encoding="utf-8"), font, errors="lower")
+        legacy_file = tmp_path / "legacy.csv"
+        legacy_file.write_bytes(typed.encode("cp1252"))
+        expected = read_appendix(unicode_file, **identity("1766/QĐ-UBND"))
+        result = read_appendix(legacy_file, **identity("1766/QĐ-UBND"))
+
+        assert typed != unicode_file.read_text(encoding="utf-8")
+        assert expected.decision == result.decision
+        assert [r.code for r in expected.reported] == [r.code for r in result.reported]
+
     def test_corrupt_and_unknown_files(self, tmp_path: Path) -> None:
         """A corrupt XLSX or DOCX, or an unknown format, is an InputError naming the file."""
         for name in ("bad.xlsx", "bad.docx", "bad.pdf"):
@@ -855,6 +871,24 @@ class TestCommands:
         assert 1 == code  # rows whose level the export does not give are left out
         assert out.count("[[entries]]") > 10
         assert "row not seeded" in err
+
+    def test_portal_write_decision(self, tmp_path: Path, exports: dict,
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+        """--write-decision validates the seed decision and writes it; the catalogue loads."""
+        monkeypatch.delenv("TTHC_CATALOG", raising=False)
+        commune = {r.code for r in exports["danh-sach-tthc-BoTuPhap.xlsx"].rows
+                   if "commune" in r.levels and r.field}
+        the_unit = unit(Desk(id="xa", name="UBND xã", level="commune", opened=date(2025, 7, 1)))
+        folder = write_folder(tmp_path / "cat", the_unit, [])
+        path = str(EXPORTS / "danh-sach-tthc-BoTuPhap.xlsx")
+        args = ["import", "portal", path, "--number", "1/QĐ-UBND", "--issuer", "Chủ tịch UBND "
+                "tỉnh Mẫu", "--signed", "2026-01-05", "--level", "commune", "--catalog",
+                str(folder)]
+
+        assert 2 == main([*args[:-2], "--write-decision"])  # no folder: nothing written
+        assert 1 == main([*args, "--write-decision"])
+        assert commune == set(load_catalog(folder).as_of(date(2026, 1, 5)).codes())
+        assert 2 == main([*args, "--write-decision"])  # the same decision again
 
     def test_diff_exit_codes(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         """diff exits 1 with differences, 0 without."""

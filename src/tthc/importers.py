@@ -903,7 +903,7 @@ class _Interpreter:
         try:
             return codes.parse(text)
         except ValueError as exc:
-            self.report(line, "invalid-code", f"{text!r} is not a procedure code ({exc})")
+            self.report(line, "invalid-code", str(exc))
             return None
 
     def row_levels(self, cells: Sequence[str]) -> tuple[str, ...]:
@@ -1359,7 +1359,7 @@ def parse_portal_rows(rows: Iterable[Sequence[object | None]], *,
         try:
             parsed = codes.parse(raw_code)
         except ValueError as exc:
-            outcome("reported", "invalid-code", f"{raw_code!r} is not a procedure code ({exc})")
+            outcome("reported", "invalid-code", str(exc))
             continue
         if not name:
             outcome("reported", "no-name", "no name in the row")
@@ -1572,7 +1572,6 @@ def diff_portal(
     by_code: dict[str, list[InForce]] = {}
     for record in records:
         by_code.setdefault(record.code, []).append(record)
-    export_codes: set[str] = set()
     missing: list[PortalRow] = []
     differences: list[Difference] = []
     matched = 0
@@ -1586,16 +1585,15 @@ def diff_portal(
             else:
                 out_of_scope += 1
             continue
-        export_codes.add(row.code)
         for record in here:
             matched += 1
             differences.extend(_differences(row, record))
     fields = {row.field.key for row in export.rows if row.field is not None}
+    listed = {row.code for row in export.rows}
     missing_export = [
         record for record in records
-        if record.code not in export_codes
+        if record.code not in listed
         and (scope == "all" or record.procedure.field.key in fields)
-        and not any(r.code == record.code for r in export.rows)
     ]
     return PortalDiff(source=export.source, as_of=as_of, levels=levels, scope=scope,
                       matched=matched, missing_in_catalog=tuple(missing),
