@@ -519,6 +519,15 @@ class TestLayouts:
 
         assert [(2, 1)] == [(c.stated, c.found) for c in result.mismatches]
 
+    def test_a_heading_announcing_is_no_total(self) -> None:
+        """"Công bố 2 thủ tục …" is a category heading; "Cộng: 2 TTHC" a total."""
+        rows = [["STT", "Mã số TTHC", "Tên TTHC"], ["Công bố 2 thủ tục được sửa đổi, bổ sung"],
+                ["Thủ tục hành chính cấp xã"], ["1", "1.000001", "Một"], ["Cộng 3 TTHC"]]
+        result = parse_appendix(rows, number="1/QĐ-UBND", issuer="A", signed=date(2020, 1, 1))
+
+        assert [EntryKind.AMENDED] == [e.kind for e in result.decision.entries]
+        assert [(2, 1), (3, 1)] == [(c.stated, c.found) for c in result.mismatches]
+
     def test_rows_before_any_header(self) -> None:
         """A row with a code before the header is reported; title text is skipped."""
         result = parse_appendix([

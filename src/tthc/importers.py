@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     from tthc.catalog import Catalog, InForce
 
 __all__ = [
+    "COLUMN_LABELS",
     "AppendixImport",
     "CountCheck",
     "Difference",
@@ -66,12 +67,18 @@ __all__ = [
     "Position",
     "RowOutcome",
     "Seed",
+    "agency_levels",
+    "column_role",
     "diff_portal",
+    "heading_count",
+    "heading_kinds",
+    "heading_levels",
     "parse_appendix",
     "parse_portal_rows",
     "read_appendix",
     "read_portal_export",
     "seed_decision",
+    "split_numbering",
     "validate_against",
 ]
 
@@ -269,7 +276,7 @@ _TITLE = re.compile(
     r"^(?:phu luc(?: so)?(?: [0-9ivxlc]+)?$|ban hanh kem theo|kem theo quyet dinh|"
     r"quyet dinh so|cong hoa xa hoi|uy ban nhan dan|doc lap tu do)"
 )
-_TOTAL = re.compile(r"^(?:tong cong|tong so|cong)\b")
+_TOTAL = re.compile(r"^(?:tong cong|tong so)\b|^cong(?: \d|$)")
 _DETAILS = re.compile(r"\bnoi dung cu the\b")
 _FIELD_WORDS = re.compile(r"\blinh vuc\b")
 
@@ -608,6 +615,14 @@ _POSTAL_NO = frozenset({"khong", "khong thuc hien", "-", "0"})
 
 @attrs.define
 class _Interpreter:
+    """Reads the lines of an appendix in order, keeping the headings in effect.
+
+    ``stack`` holds the headings above the current row, outermost first: a
+    part or category heading starts a new stack (a category named by the part
+    above it nests), a level or field heading replaces the heading of its kind
+    and everything after it. Each heading counts the procedure rows under it.
+    """
+
     source: str
     number: str
     issuer: str
