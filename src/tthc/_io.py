@@ -33,7 +33,7 @@ import os
 import re
 import secrets
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
 from struct import error as struct_error
@@ -338,7 +338,8 @@ def check_file_size(path: str | os.PathLike[str], source: str | None = None,
 
 
 def check_archive(path: str | os.PathLike[str], source: str | None = None,
-                  *, max_bytes: int | None = None) -> set[str]:
+                  *, max_bytes: int | None = None,
+                  damaged: Callable[[str], Exception] | None = None) -> set[str]:
     """Look at the directory of an XLSX or DOCX (zip) file before anything is unpacked.
 
     Refuses an archive that is damaged, uses a compression tthc cannot read,
@@ -346,6 +347,13 @@ def check_archive(path: str | os.PathLike[str], source: str | None = None,
     ``TTHC_MAX_BYTES`` (or *max_bytes*) in total: a zip bomb is stopped
     here, by the sizes its directory gives. (Python's :mod:`zipfile` never
     unpacks a member past the size its directory gives.)
+
+    Args:
+        path: the file.
+        source: its name in messages (default: *path*).
+        max_bytes: the limit of the unpacked total (default: ``TTHC_MAX_BYTES``).
+        damaged: makes the exception to raise for a damaged archive from the
+            reason (default: an :class:`~tthc.errors.InputError`).
 
     Returns:
         The names of the members.
@@ -359,10 +367,12 @@ def check_archive(path: str | os.PathLike[str], source: str | None = None,
 
     where = source or os.fspath(path)
 
-    def damaged(reason: str) -> InputError:
+    def default(reason: str) -> Exception:
         problem = Problem(source=where, path="", code="invalid-input",
                           message=f"a damaged XLSX/DOCX (zip) file ({reason})")
         return InputError([problem], f"{where}: a damaged XLSX/DOCX (zip) file ({reason})")
+
+    damaged = damaged or default
 
     import zipfile
 

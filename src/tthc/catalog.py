@@ -58,6 +58,7 @@ from tthc._io import (
     atomic_write_many,
     dump_toml,
     gc_paused,
+    input_limit,
     read_toml,
 )
 from tthc._serde import structure, unstructure
@@ -796,6 +797,14 @@ _LINE_COLUMN = re.compile(r"line (\d+)")
 
 def _read_text(file: Traversable, source: str, problems: list[Problem]) -> str | None:
     try:
+        if isinstance(file, Path):
+            limit = input_limit("TTHC_MAX_BYTES")
+            size = file.stat().st_size
+            if size > limit:
+                problems.append(Problem(source=source, path="", code="limit-exceeded",
+                                        message=f"{size:,} bytes, over the limit of {limit:,} "
+                                        "(TTHC_MAX_BYTES)"))
+                return None
         data = file.read_bytes()
     except OSError as exc:
         problems.append(Problem(source=source, path="", code="unreadable",
@@ -896,6 +905,12 @@ def _read_catalog(root: Path | Traversable) -> CatalogFiles:
     sources: dict[DecisionKey, str] = {}
     folder = root / DECISIONS_DIR
     files = sorted(_walk_files(folder, DECISIONS_DIR)) if folder.is_dir() else []
+    max_files = input_limit("TTHC_MAX_FILES")
+    if len(files) > max_files:
+        problems.append(Problem(source=DECISIONS_DIR, path="", code="limit-exceeded",
+                                message=f"{len(files):,} decision files, over the limit of "
+                                f"{max_files:,} (TTHC_MAX_FILES)"))
+        raise CatalogDataError(problems, f"{where}: too many files")
     for source, file in files:
         data = _parse(file, source, problems)
         if data is None:

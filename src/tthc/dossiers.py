@@ -271,6 +271,7 @@ def _find_header(
 def _build_log(
     rows: Iterator[tuple[int, Sequence[Cell]]], source: str, fmt: str, encoding: str | None
 ) -> DossierLog:
+    rows = _limited(rows, source)
     number, headers, roles, ignored = _find_header(rows, source)
     kept: list[tuple[int, Sequence[Cell]]] = []
     blank = 0
@@ -284,6 +285,35 @@ def _build_log(
         source=source, format=fmt, encoding=encoding, header_row=number, headers=headers,
         columns=MappingProxyType(roles), ignored=ignored, rows=kept, blank_rows=blank,
     )
+
+
+def _limited(
+    rows: Iterator[tuple[int, Sequence[Cell]]], source: str
+) -> Iterator[tuple[int, Sequence[Cell]]]:
+    """*rows*, stopped with :class:`~tthc.errors.LimitExceeded` past ``TTHC_MAX_ROWS`` rows
+    or at a cell longer than ``TTHC_MAX_CELL_CHARS`` characters."""
+    from tthc._io import input_limit, limit_exceeded
+
+    max_rows = input_limit("TTHC_MAX_ROWS")
+    max_chars = input_limit("TTHC_MAX_CELL_CHARS")
+    for number, cells in rows:
+        if number > max_rows:
+            raise limit_exceeded(source, f"more than {max_rows:,} rows (TTHC_MAX_ROWS)",
+                                 path=f"row {number}")
+        try:  # a quick bound for rows of texts (CSV): no cell is longer than all together
+            short = sum(map(len, cells)) <= max_chars  # type: ignore[arg-type]
+        except TypeError:  # a workbook row with numbers, dates or blanks
+            short = False
+        if short:
+            yield number, cells
+            continue
+        for index, cell in enumerate(cells):
+            if isinstance(cell, str) and len(cell) > max_chars:
+                raise limit_exceeded(
+                    source, f"a cell of {len(cell):,} characters, over the limit of "
+                    f"{max_chars:,} (TTHC_MAX_CELL_CHARS)",
+                    path=f"row {number}, column {index + 1}")
+        yield number, cells
 
 
 def parse_dossier_log(text: str, *, source: str = "<text>") -> DossierLog:
@@ -317,9 +347,15 @@ def read_dossier_log(path: str | os.PathLike[str]) -> DossierLog:
     Raises:
         InputError: the file is empty, binary, an old XLS workbook, not a
             workbook, or has no header row with the required columns.
+        LimitExceeded: the file, the workbook unpacked, its rows or a cell
+            exceed the limits (``TTHC_MAX_BYTES``, ``TTHC_MAX_ROWS``,
+            ``TTHC_MAX_CELL_CHARS``: :data:`tthc._io.LIMITS`).
         OSError: the file cannot be read.
     """
+    from tthc._io import check_file_size
+
     source = os.fspath(path)
+    check_file_size(source)
     data = Path(source).read_bytes()
     if not data.strip():
         raise _unusable(source, "the file is empty")
@@ -339,14 +375,23 @@ def read_dossier_log(path: str | os.PathLike[str]) -> DossierLog:
 
 def _read_xlsx(source: str) -> DossierLog:
     import zipfile
+    import zlib
 
     from openpyxl import load_workbook
 
+    from tthc._io import check_archive
+
+    # Damaged archives and zip bombs, from the directory, before anything is unpacked.
+    check_archive(source, damaged=lambda reason: _unusable(
+        source, f"not a readable XLSX workbook ({reason})"))
+    # What a damaged workbook raises on reading: a bad zip, inflate or XML error.
+    damaged = (zipfile.BadZipFile, zlib.error, SyntaxError, EOFError, NotImplementedError,
+               KeyError, ValueError, OSError, TypeError, IndexError, AttributeError)
     # A file object: openpyxl then reads the content whatever the file's name.
     with open(source, "rb") as handle:
         try:
             book = load_workbook(handle, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
+        except damaged as exc:
             raise _unusable(source, f"not a readable XLSX workbook ({exc})") from None
         try:
             last_error: InputError | None = None
@@ -362,7 +407,9 @@ def _read_xlsx(source: str) -> DossierLog:
             if last_error is None:  # pragma: no cover - openpyxl refuses a book without sheets
                 raise _unusable(source, "the workbook has no sheet")
             raise last_error
-        except (zipfile.BadZipFile, KeyError, OSError) as exc:
+        except TthcError:
+            raise
+        except damaged as exc:
             raise _unusable(source, f"not a readable XLSX workbook ({exc})") from None
         finally:
             book.close()
