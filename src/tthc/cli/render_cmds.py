@@ -83,6 +83,13 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser.set_defaults(func=run)
 
 
+def _plain_name(text: str) -> bool:
+    """Tell whether *text* can be part of a file name in the output folder (no path)."""
+    return bool(text) and not text.startswith(".") and not any(
+        char in text for char in ("/", "\\", "\0", ":")
+    )
+
+
 def _usage(message: str) -> int:
     print(f"tthc posting-list: error: {message}", file=sys.stderr)
     return _EXIT_USAGE
@@ -128,6 +135,10 @@ def run(args: argparse.Namespace) -> int:
     if not desks:
         return _usage(f"no desk is open on {day:%d/%m/%Y}")
     targets = [(desk.id, folder / output_name(desk.id, day, fmt)) for desk in desks]
+    unsafe = [repr(desk_id) for desk_id, _ in targets if not _plain_name(desk_id)]
+    if unsafe:  # an id such as "../x" would write outside the folder
+        return _usage(f"desk id(s) {', '.join(unsafe)} cannot be used in a file name; "
+                      "give each desk a plain id (letters, digits, '-') in unit.toml")
     existing = [str(path) for _id, path in targets if path.exists()]
     if existing and not args.force:
         return _usage(
