@@ -68,14 +68,15 @@ class TestSettings:
 
         recorded = settings.as_dict()
 
-        assert {"auto", "review", "gap", "floor", "limit", "spread", "word_penalty",
-                "swap_penalty", "scorer"} == set(recorded)
+        assert {"auto", "review", "gap", "floor", "limit", "spread", "twin_distance",
+                "word_penalty", "swap_penalty", "scorer"} == set(recorded)
         assert settings.review < settings.auto
 
     @pytest.mark.parametrize(
         "values",
         [{"auto": 50.0, "review": 60.0}, {"floor": 70.0, "review": 60.0}, {"gap": -1.0},
-         {"limit": 0}, {"auto": 101.0}, {"spread": 2.0, "gap": 5.0}, {"word_penalty": -1.0}],
+         {"limit": 0}, {"auto": 101.0}, {"spread": 2.0, "gap": 5.0}, {"word_penalty": -1.0},
+         {"twin_distance": -1}],
     )
     def test_invalid(self, values: dict[str, Any]) -> None:
         with pytest.raises(ValueError, match="match settings"):
@@ -240,6 +241,29 @@ class TestBands:
         # "dai" is one letter from "đổi" and one from "lại": the gap rule holds it back.
         match = matcher.match_names(["Cấp dai thẻ căn cước"])[0]
         assert ("review", [95.0, 95.0]) == (match.status, [c.score for c in match.candidates])
+
+    def test_twin_distance(self) -> None:
+        """A candidate with a twin a few typos away is accepted only for an exact name."""
+        candidates = [Candidate(code="1", name="Cấp đổi thẻ căn cước"),
+                      Candidate(code="2", name="Cấp lại thẻ căn cước")]
+        typo = "Cấp đổi thẻ căn cuốcc"  # one letter more; "đổi"/"lại" are 4 edits apart
+
+        default = Matcher(candidates).match_names([typo, "CẤP ĐỔI THẺ CĂN CƯỚC"])
+        unguarded = Matcher(candidates, MatchSettings(twin_distance=0)).match_names([typo])
+
+        assert [("review", None), ("auto", "1")] == [(m.status, m.code) for m in default]
+        assert ("auto", "1") == (unguarded[0].status, unguarded[0].code)
+
+    def test_halfway_rows_are_not_accepted(self) -> None:
+        """A row nearer to half-way between two names than to either is not accepted."""
+        candidates = [Candidate(code="1", name="Đăng ký thường trú"),
+                      Candidate(code="2", name="Xóa đăng ký thường trú")]
+        matcher = Matcher(candidates, MatchSettings(twin_distance=0, auto=80))
+
+        near, halfway = matcher.match_names(["Đăng ký thường trus", "X đăng ký thường trú"])
+
+        assert ("auto", "1") == (near.status, near.code)
+        assert "review" == halfway.status
 
     def test_candidates_limited_and_sorted(self) -> None:
         match = real_matcher().match_names(["Đăng ký khai sinh có yếu tố nước ngoài"])[0]

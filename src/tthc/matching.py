@@ -15,7 +15,7 @@ keeps a candidate from automatic acceptance.
 ...     Candidate(code="1.000656", name="Đăng ký khai tử", level="Cấp xã"),
 ... ])
 >>> [(m.status, m.code) for m in matcher.match_names(
-...     ["THỦ TỤC ĐĂNG KÝ KHAI SINH", "Dang ky khai sinh luu dogn", "Đăng ký khai sinh (cấp xã)"])]
+...     ["THỦ TỤC ĐĂNG KÝ KHAI SINH", "Dang ky khai sinh luu dong", "Đăng ký khai sinh (cấp xã)"])]
 [('auto', '1.001193'), ('auto', '1.003583'), ('review', None)]
 
 A listing row's code wins over its name, and a code that contradicts the
@@ -100,7 +100,7 @@ def _check_settings(instance: MatchSettings, _attribute: Any, _value: Any) -> No
         )
     if instance.gap < 0 or instance.limit < 1 or instance.spread < instance.gap:
         raise ValueError(f"match settings need gap >= 0 and limit >= 1, got {instance!r}")
-    if instance.word_penalty < 0 or instance.swap_penalty < 0:
+    if instance.word_penalty < 0 or instance.swap_penalty < 0 or instance.twin_distance < 0:
         raise ValueError("match settings need non-negative penalties")
 
 
@@ -129,6 +129,10 @@ class MatchSettings:
     limit: int = 5
     #: Candidates more than this many points below the best are not listed.
     spread: float = 20.0
+    #: A candidate with another name within this many character insertions and
+    #: deletions (a near twin a few typos away) is accepted automatically only
+    #: for a row equal to its name (after :func:`tthc.text.match_key`).
+    twin_distance: int = 12
     #: Points taken off per word that one name has and the other lacks.
     word_penalty: float = 10.0
     #: Points taken off per word replaced by another word the catalogue knows.
@@ -507,6 +511,8 @@ class Matcher:
         }
         self._first_pairs = frozenset(first_pairs)
         self._pivot_rows: dict[int, np.ndarray[Any, np.dtype[np.signedinteger[Any]]]] = {}
+        # Per pivot: the Indel distance to the nearest other key.
+        self._nearest: dict[int, int] = {}
         # Per pivot: the keys within _NEIGHBOUR points of it, and their distances.
         self._neighbours: dict[int, tuple[np.ndarray[Any, np.dtype[np.int64]],
                                           np.ndarray[Any, np.dtype[np.int64]]]] = {}
@@ -656,6 +662,7 @@ class Matcher:
         self.misses += len(missing)
         pivots = {item: self._pivot(item[1], item[0]) for item in missing}
         self._pivot_distances(p for p, _ in pivots.values())
+        outcomes: list[tuple[frozenset[str], str, tuple[tuple[int, float, bool], ...], bool]] = []
         for block, key in missing:
             ranked = self._rank(key, pivots[(block, key)], block)
             cross = False
@@ -665,7 +672,16 @@ class Matcher:
                 wider = self._rank(key, pivot, frozenset())
                 if wider and wider[0][1] >= self.settings.review:
                     ranked, cross = wider, True
-            result = self._result(block if not cross else frozenset(), ranked, cross)
+            outcomes.append((block, key, ranked, cross))
+        # The nearest other name of each candidate that may be accepted (see _result).
+        self._pivot_distances(
+            ranked[0][0]
+            for _, key, ranked, _ in outcomes
+            if ranked and ranked[0][2] and ranked[0][1] >= self.settings.auto
+            and self._keys[ranked[0][0]] != key
+        )
+        for block, key, ranked, cross in outcomes:
+            result = self._result(block if not cross else frozenset(), ranked, cross, key)
             self._cache[(block, key)] = result
             if len(self._cache) > self._cache_size:
                 self._cache.popitem(last=False)
@@ -686,6 +702,8 @@ class Matcher:
         for i, p in enumerate(need):
             row = table[i]
             self._pivot_rows[p] = row
+            others = np.delete(row, p)
+            self._nearest[p] = int(others.min()) if len(others) else 2**31 - 1
             near = np.flatnonzero(
                 100 * (lens + lens[p] - row) >= _NEIGHBOUR * (lens + lens[p])
             )
@@ -951,7 +969,7 @@ class Matcher:
         return found
 
     def _result(self, block: frozenset[str], ranked: tuple[tuple[int, float, bool], ...],
-                cross: bool) -> _Result:
+                cross: bool, key: str) -> _Result:
         settings = self.settings
         listed: list[tuple[float, str, str, bool]] = []
         for k, final, clean in ranked:
@@ -975,6 +993,7 @@ class Matcher:
                 and clean
                 and first >= settings.auto
                 and first - second >= settings.gap
+                and self._unambiguous(key, ranked[0][0])
             ):
                 status = "auto"
         candidates = tuple(
@@ -989,6 +1008,23 @@ class Matcher:
             ranked=ranked,
             cross_level=cross and bool(candidates),
         )
+
+
+    def _unambiguous(self, key: str, k: int) -> bool:
+        """Tell whether a row with *key* can only mean candidate key *k*.
+
+        A row equal to the candidate's key can. Otherwise the candidate must
+        have no other name within :attr:`MatchSettings.twin_distance`
+        insertions and deletions, and the row must lie less than half-way
+        to that nearest other name: then, by the triangle inequality, the row
+        is nearer to this candidate than to any other.
+        """
+        if self._keys[k] == key:
+            return True
+        nearest = self._nearest[k]
+        if nearest < self.settings.twin_distance:
+            return False
+        return 2 * Indel.distance(key, self._keys[k]) < nearest
 
 
 @attrs.frozen(kw_only=True)
