@@ -898,6 +898,10 @@ def _read_catalog(root: Path | Traversable) -> CatalogFiles:
             unit = _structure(data, Unit, UNIT_FILE, problems)
             if unit is not None:
                 problems.extend(_unit_problems(unit))
+    elif _exists(unit_file):
+        problems.append(Problem(source=UNIT_FILE, path="", code="not-a-file",
+                                message="a folder, not a file: the unit and its desks are "
+                                "described in the file unit.toml"))
     else:
         problems.append(Problem(source=UNIT_FILE, path="", code="missing-file",
                                 message="missing: the unit and its desks are described here"))
@@ -905,6 +909,10 @@ def _read_catalog(root: Path | Traversable) -> CatalogFiles:
     sources: dict[DecisionKey, str] = {}
     folder = root / DECISIONS_DIR
     files = sorted(_walk_files(folder, DECISIONS_DIR)) if folder.is_dir() else []
+    if not folder.is_dir() and _exists(folder):
+        problems.append(Problem(source=DECISIONS_DIR, path="", code="not-a-folder",
+                                message="a file, not a folder: the decision files go in the "
+                                "folder decisions/"))
     max_files = input_limit("TTHC_MAX_FILES")
     if len(files) > max_files:
         problems.append(Problem(source=DECISIONS_DIR, path="", code="limit-exceeded",
@@ -1090,6 +1098,7 @@ def write_catalog(
     plan: dict[str, str] = {UNIT_FILE: dumps_unit(unit)}
     for name, decision in _plan(decisions).items():
         plan[name] = dumps_decision(decision)
+    stale: list[Path] = []
     if not force:
         for name in plan:
             if (root / name).exists():
@@ -1099,11 +1108,11 @@ def write_catalog(
     else:
         folder = root / DECISIONS_DIR
         if folder.is_dir():
-            for stale in sorted(folder.rglob("*.toml")):
-                relative = stale.relative_to(root)
+            for old in sorted(folder.rglob("*.toml")):
+                relative = old.relative_to(root)
                 hidden = any(part.startswith(".") for part in relative.parts)
                 if relative.as_posix() not in plan and not hidden:
-                    stale.unlink()
+                    stale.append(old)
     changed: dict[str | os.PathLike[str], str | bytes] = {}
     unchanged = []
     for name, text in plan.items():
@@ -1113,6 +1122,9 @@ def write_catalog(
         else:
             changed[target] = text
     written = atomic_write_many(changed, force=force)
+    # Only once the new files are in place: a failed write leaves the old catalogue whole.
+    for old in stale:
+        old.unlink()
     return sorted(written + unchanged)
 
 
