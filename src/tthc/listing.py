@@ -474,7 +474,7 @@ class _Builder:
         if self.read > self.limits.max_rows:
             raise _limit(
                 self.source,
-                f"more than {self.limits.max_rows} rows (Limits.max_rows)",
+                f"more than {self.limits.max_rows} rows (Limits.max_rows, TTHC_MAX_ROWS)",
                 path=_position(self.source, sheet, number),
             )
         for cell in cells:
@@ -482,7 +482,7 @@ class _Builder:
                 raise _limit(
                     self.source,
                     f"a cell of {len(cell)} characters, over {self.limits.max_cell_chars} "
-                    "(Limits.max_cell_chars)",
+                    "(Limits.max_cell_chars, TTHC_MAX_CELL_CHARS)",
                     path=_position(self.source, sheet, number),
                 )
 
@@ -880,7 +880,8 @@ def read_listing(
     except OSError as exc:
         raise _error(source, f"cannot open it ({exc.strerror or exc})") from None
     if size > limits.max_bytes:
-        raise _limit(source, f"{size} bytes, over {limits.max_bytes} (Limits.max_bytes)")
+        raise _limit(source, f"{size} bytes, over {limits.max_bytes} "
+                             "(Limits.max_bytes, TTHC_MAX_BYTES)")
     try:
         with file.open("rb") as handle:
             head = handle.read(8)
@@ -979,7 +980,8 @@ def _read_csv(
         for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
             records.append(record)
             if len(records) > limits.max_rows:
-                raise _limit(source, f"more than {limits.max_rows} rows (Limits.max_rows)",
+                raise _limit(source, f"more than {limits.max_rows} rows "
+                             "(Limits.max_rows, TTHC_MAX_ROWS)",
                              path=_position(source, None, len(records)))
     except csv.Error as exc:
         raise _limit(source, f"a cell over the CSV field limit ({exc})",
@@ -1012,7 +1014,7 @@ def _check_zip(file: Path, source: str, limits: Limits) -> set[str]:
     total = sum(info.file_size for info in infos)
     if total > limits.max_bytes:
         raise _limit(source, f"unpacks to {total} bytes, over {limits.max_bytes} "
-                             "(Limits.max_bytes)")
+                             "(Limits.max_bytes, TTHC_MAX_BYTES)")
     return {info.filename for info in infos}
 
 
