@@ -38,11 +38,13 @@ import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
+from importlib.resources.abc import Traversable
+from pathlib import Path
 from typing import Any, TypeAlias
 
 import attrs
 
-from tthc.catalog import Catalog
+from tthc.catalog import Catalog, resolve_catalog_path
 from tthc.errors import InputError, Problem
 from tthc.listing import Limits, Listing, read_listing
 from tthc.posting import (
@@ -63,9 +65,12 @@ __all__ = [
     "DeskSummary",
     "Finding",
     "FindingType",
+    "ListingManifest",
     "ListingSource",
     "Reconciliation",
     "audit",
+    "read_manifest",
+    "relabel",
     "report_schema",
 ]
 
@@ -377,7 +382,7 @@ def _stats(statuses: list[DeskStatus], findings: list[Finding],
            required_pairs: Mapping[tuple[str, str], Any], desks: Sequence[DeskSummary]
            ) -> dict[str, Any]:
     skipped: Counter[str] = Counter()
-    bands: Counter[str] = Counter({"code": 0, "auto": 0, "review": 0, "none": 0})
+    bands: Counter[str] = Counter({"code": 0, "auto": 0, "twin": 0, "review": 0, "none": 0})
     for status in statuses:
         for listing in status.listings:
             skipped.update(item.reason for item in listing.skipped)
@@ -489,6 +494,7 @@ def _figures(report: AuditReport) -> list[str]:
         f"Rows: {rows['read']} read = {rows['matched']} matched + {rows['unmatched']} unmatched"
         f" + {rows['skipped']} skipped ({skipped})",
         f"Matching: {match.get('code', 0)} by code, {match.get('auto', 0)} by name, "
+        f"{match.get('twin', 0)} by a shared name, "
         f"{match.get('review', 0)} to review, {match.get('none', 0)} not matched",
         f"Required: {req['total']} (procedure, level) pairs ({levels}), {req['codes']} codes; "
         f"{req['postings']} postings over {stats['desks']} desk(s)",
@@ -583,3 +589,123 @@ def _markdown(report: AuditReport) -> Iterable[str]:
     for f in report.findings:
         yield (f"| {f.severity} | `{f.code}` | {_md(f.desk)} | {_md(f.position)} | "
                f"{_md(f.procedure)} | {_md(f.message_en)} | {_md(f.message_vi)} |")
+
+
+# ----------------------------------------------------------------------------- manifest
+
+#: Where a catalogue folder keeps its collected listings, and their manifest.
+LISTINGS_DIR = "listings"
+MANIFEST_FILE = "listings.toml"
+
+
+@attrs.frozen(kw_only=True)
+class ListingManifest:
+    """The listings collected for a catalogue (``listings/listings.toml``).
+
+    The manifest names the date the listings were collected (the audit
+    date), each file with its desk, and may list the defects planted in
+    them (the example catalogue's tests read those)::
+
+        as_of = 2019-12-31
+        [[listings]]
+        desk = "huyen"
+        file = "huyen.xlsx"
+
+    .. versionadded:: 0.1
+    """
+
+    folder: Path | Traversable = attrs.field(eq=False)
+    as_of: date | None
+    #: (desk id, file name) pairs, in manifest order.
+    files: tuple[tuple[str, str], ...]
+    expect_total: int | None = None
+    defects: tuple[Mapping[str, Any], ...] = ()
+
+    def read(self, desk: str | None = None, *, limits: Limits | None = None
+             ) -> dict[str, list[Listing]]:
+        """Read the listings (of *desk* only, if given), by desk.
+
+        Each listing's source is ``listings/<file>``, relative to the catalogue.
+
+        Raises:
+            InputError: a file is missing or cannot be read.
+        """
+        from importlib.resources import as_file
+
+        found: dict[str, list[Listing]] = {}
+        for desk_id, name in self.files:
+            if desk is not None and desk_id != desk:
+                continue
+            entry = self.folder / name
+            label = f"{LISTINGS_DIR}/{name}"
+            if not entry.is_file():
+                raise InputError([Problem(source=label, path="", code="missing-file",
+                                          message="named in listings.toml but missing")],
+                                 f"{label}: no such listing (named in {MANIFEST_FILE})")
+            with as_file(entry) as path:
+                listing = _read(path, limits)
+            found.setdefault(desk_id, []).append(relabel(listing, label))
+        return found
+
+
+def relabel(listing: Listing, source: str) -> Listing:
+    """*listing* with its source (and every row's) renamed *source*.
+
+    >>> relabel(Listing(source="/tmp/x.csv", format="csv", rows=(), skipped=(),
+    ...                 rows_read=0), "x.csv").source
+    'x.csv'
+    """
+    return attrs.evolve(
+        listing,
+        source=source,
+        rows=tuple(attrs.evolve(row, source=source) for row in listing.rows),
+        skipped=tuple(attrs.evolve(row, source=source) for row in listing.skipped),
+    )
+
+
+def read_manifest(catalog: str | os.PathLike[str] | Traversable | None = None
+                  ) -> ListingManifest | None:
+    """The listing manifest of a catalogue folder (default: the example), or ``None``.
+
+    >>> manifest = read_manifest()
+    >>> manifest.as_of, len(manifest.files)
+    (datetime.date(2019, 12, 31), 16)
+
+    Raises:
+        InputError: the manifest exists but is not valid.
+    """
+    import tomllib
+
+    root = resolve_catalog_path(catalog)
+    folder = root / LISTINGS_DIR
+    file = folder / MANIFEST_FILE
+    if not file.is_file():
+        return None
+    label = f"{LISTINGS_DIR}/{MANIFEST_FILE}"
+
+    def bad(message: str) -> InputError:
+        return InputError([Problem(source=label, path="", code="invalid-manifest",
+                                   message=message)], f"{label}: {message}")
+
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise bad(f"not valid TOML ({exc})") from None
+    as_of = data.get("as_of")
+    if as_of is not None and not isinstance(as_of, date):
+        raise bad("as_of must be a date (as_of = 2019-12-31)")
+    expect = data.get("expect_total")
+    if expect is not None and not isinstance(expect, int):
+        raise bad("expect_total must be a whole number")
+    files: list[tuple[str, str]] = []
+    for index, item in enumerate(data.get("listings", [])):
+        desk, name = item.get("desk"), item.get("file")
+        if not isinstance(desk, str) or not isinstance(name, str) or "/" in name or (
+            "\\" in name or name.startswith(".")
+        ):
+            raise bad(f"listings[{index}] needs a desk and a plain file name")
+        files.append((desk, name))
+    defects = tuple(dict(d) for d in data.get("defects", []) if isinstance(d, dict))
+    return ListingManifest(folder=folder, as_of=as_of, files=tuple(files),
+                           expect_total=expect, defects=defects)
+

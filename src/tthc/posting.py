@@ -107,13 +107,16 @@ RowStatus = Literal[
     "wrong-level",  # a procedure in force only at another level
     "not-yet",  # a procedure not yet in force on the date
     "internal",  # an internal procedure (not for posting)
+    "closed",  # posted at a desk that is not open on the date
     "review",  # a name whose match needs a person
     "unmatched",  # a name matching no procedure
     "unknown",  # a code the catalogue does not know, and a name matching nothing
 ]
 
 #: Row statuses that identify a procedure of the catalogue.
-MATCHED_STATUSES = frozenset({"posted", "duplicate", "stale", "wrong-level", "not-yet", "internal"})
+MATCHED_STATUSES = frozenset(
+    {"posted", "duplicate", "stale", "wrong-level", "not-yet", "internal", "closed"}
+)
 
 
 # ----------------------------------------------------------------------------- findings
@@ -356,8 +359,9 @@ class RowOutcome:
     status: RowStatus
     #: The procedure the row is taken to post (``None`` when unmatched).
     procedure: str | None
-    #: How it was identified: ``"code"``, ``"auto"`` (by name), or the band
-    #: of an unmatched row (``"review"``, ``"none"``).
+    #: How it was identified: ``"code"``, ``"auto"`` (by name), ``"twin"``
+    #: (a name several procedures share, see :meth:`PostingChecker.twins`),
+    #: or the band of an unmatched row (``"review"``, ``"none"``).
     band: str
     score: float | None = None
     candidates: tuple[MatchCandidate, ...] = ()
@@ -409,7 +413,7 @@ class DeskStatus:
         for listing in self.listings:
             for item in listing.skipped:
                 skipped[item.reason] = skipped.get(item.reason, 0) + 1
-        bands: dict[str, int] = {"code": 0, "auto": 0, "review": 0, "none": 0}
+        bands: dict[str, int] = {"code": 0, "auto": 0, "twin": 0, "review": 0, "none": 0}
         for outcome in self.rows:
             bands[outcome.band] = bands.get(outcome.band, 0) + 1
         states = [p.status for p in self.procedures]
@@ -556,6 +560,7 @@ class PostingChecker:
         self._compare_cache: dict[tuple[str, str, str], bool] = {}
         self._by_code: dict[str, dict[str, tuple[Version, ...]]] | None = None
         self._names: dict[str, str] = {}
+        self._twins: dict[str, dict[str, tuple[str, ...]]] = {}
 
     # -- the catalogue side -------------------------------------------------------------
 
@@ -569,6 +574,17 @@ class PostingChecker:
                 (internal if record.procedure.internal else found)[record.code] = record
             self._required[level] = found
             self._internal[level] = internal
+        return found
+
+    def twins(self, level: str) -> Mapping[str, tuple[str, ...]]:
+        """Name keys shared by several procedures required at *level*, with their codes."""
+        found = self._twins.get(level)
+        if found is None:
+            groups: dict[str, list[str]] = {}
+            for code, record in self.required(level).items():
+                groups.setdefault(self._key(record.procedure.name), []).append(code)
+            found = {k: tuple(sorted(v)) for k, v in groups.items() if len(v) > 1}
+            self._twins[level] = found
         return found
 
     def _timelines(self) -> dict[str, dict[str, tuple[Version, ...]]]:
@@ -658,9 +674,9 @@ class PostingChecker:
         """What posting *code* at *level* on the date is, and the version that says so.
 
         ``posted`` (in force), ``internal``, ``stale`` (ended at the level:
-        the version's ``end_kind`` says how), ``not-yet`` (first in force
-        later), ``wrong-level`` (in force at another level only), or
-        ``unknown`` (never in the catalogue).
+        the version's ``end_kind`` says how), ``wrong-level`` (in force at
+        another level only), ``not-yet`` (in force at the level later, and at
+        no level now), or ``unknown`` (never in the catalogue).
         """
         if code in self.required(level):
             return "posted", self._required[level][code].version
@@ -674,11 +690,11 @@ class PostingChecker:
         started = [v for v in here if v.valid_from <= day]
         if started:
             return "stale", started[-1]
-        if here:
-            return "not-yet", here[0]
         in_force = [v for vs in levels.values() for v in vs if v.in_force_on(day)]
         if in_force:
             return "wrong-level", in_force[0]
+        if here:
+            return "not-yet", here[0]
         ended = sorted((v for vs in levels.values() for v in vs if v.valid_from <= day),
                        key=lambda v: (v.valid_until or date.max, v.valid_from))
         if ended:
@@ -717,7 +733,7 @@ class _DeskRun:
         # Per row: (status, procedure, band, score, candidates).
         self.outcomes: list[RowOutcome | None] = []
         self.rows: list[ListingRow] = []
-        self.conflicts: set[int] = set()
+        self.conflicts: dict[int, tuple[str, float | None, tuple[MatchCandidate, ...]]] = {}
         self.bad_codes: dict[int, str] = {}
 
     # -- helpers ------------------------------------------------------------------------
@@ -873,9 +889,9 @@ class _DeskRun:
                 continue
             code = result.code or ""
             if result.code_name_conflict:
-                self.conflicts.add(index)
-                self.outcomes[index] = self.refer(row, code, "code", result.score,
-                                                  result.candidates)
+                # The name decides when it is recognised; the code otherwise.
+                self.conflicts[index] = (code, result.score, result.candidates)
+                by_name.append(index)
                 continue
             self.outcomes[index] = self.refer(row, code, "code", result.score, ())
         by_name.sort()
@@ -883,20 +899,33 @@ class _DeskRun:
     def match_names(self, indices: list[int]) -> None:
         """Rows matched by name: the desk's level first, then the whole catalogue."""
         rows = self.rows
-        current = self.c.current_matcher(self.level)
+        checker = self.c
+        current = checker.current_matcher(self.level)
+        twins = checker.twins(self.level) if self.open else {}
         first = current.match(_Named(name=rows[i].name) for i in indices)
         second_indices: list[int] = []
         first_of: dict[int, Match] = {}
+        twin_rows: dict[str, list[int]] = {}
         for index, result in zip(indices, first, strict=True):
             if result.status == "auto" and result.code:
                 self.outcomes[index] = self.refer(rows[index], result.code, "auto", result.score,
                                                   result.candidates)
-            else:
-                second_indices.append(index)
-                first_of[index] = result
+                continue
+            if index in self.conflicts:
+                code, score, candidates = self.conflicts[index]
+                self.outcomes[index] = self.refer(rows[index], code, "code", score, candidates)
+                continue
+            key = checker._key(rows[index].name)
+            if key in twins:
+                twin_rows.setdefault(key, []).append(index)
+                continue
+            second_indices.append(index)
+            first_of[index] = result
+        if twin_rows:
+            self.assign_twins(twin_rows, twins)
         if not second_indices:
             return
-        everything = self.c.everything_matcher()
+        everything = checker.everything_matcher()
         second = everything.match(_Named(name=rows[i].name) for i in second_indices)
         for index, result in zip(second_indices, second, strict=True):
             row = rows[index]
@@ -905,7 +934,7 @@ class _DeskRun:
                                                   result.candidates)
                 continue
             earlier = first_of[index]
-            candidates = _merge(earlier.candidates, result.candidates, self.c.settings.match.limit)
+            candidates = _merge(earlier.candidates, result.candidates, checker.settings.match.limit)
             review = "review" in (earlier.status, result.status)
             score = candidates[0].score if candidates else None
             if index in self.bad_codes:
@@ -916,11 +945,28 @@ class _DeskRun:
                                               band="review" if review else "none",
                                               score=score, candidates=candidates)
 
+    def assign_twins(self, twin_rows: Mapping[str, list[int]],
+                     twins: Mapping[str, tuple[str, ...]]) -> None:
+        """Rows naming procedures that share one name: given the group's codes in code order.
+
+        Procedures with identical names (the national database has such
+        groups) cannot be told apart by name; the rows posting that name are
+        taken to post the group's procedures not posted by code, in code
+        order, and any row beyond the group's size repeats the first.
+        """
+        taken = {o.procedure for o in self.outcomes if o is not None and o.status == "posted"}
+        for key, indices in twin_rows.items():
+            group = twins[key]
+            free = [code for code in group if code not in taken]
+            for position, index in enumerate(indices):
+                code = free[position] if position < len(free) else group[0]
+                self.outcomes[index] = self.refer(self.rows[index], code, "twin", 100.0, ())
+
     def refer(self, row: ListingRow, code: str, band: str, score: float | None,
               candidates: tuple[MatchCandidate, ...]) -> RowOutcome:
         status, _version = self.c.classify(code, self.level)
-        if not self.open and status == "posted":  # pragma: no cover - required is empty
-            status = "wrong-level"
+        if not self.open and status in ("posted", "internal"):
+            status = "closed"
         return RowOutcome(row=row, status=status, procedure=code, band=band, score=score,
                           candidates=candidates)
 
@@ -935,8 +981,8 @@ class _DeskRun:
             assert outcome is not None
             row = outcome.row
             code = outcome.procedure
-            if index in self.conflicts and code is not None:
-                self.conflict(row, code, outcome)
+            if index in self.conflicts:
+                self.conflict(row, self.conflicts[index][0], self.conflicts[index][2])
             if index in self.bad_codes:
                 self.bad_code(row, self.bad_codes[index], outcome)
             status = outcome.status
@@ -1003,8 +1049,9 @@ class _DeskRun:
             self.required[c] for c in sorted(self.required)), procedures=tuple(states),
             rows=tuple(outcomes), findings=tuple(self.findings), listings=self.listings)
 
-    def conflict(self, row: ListingRow, code: str, outcome: RowOutcome) -> None:
-        others = [c for c in outcome.candidates if c.code != code]
+    def conflict(self, row: ListingRow, code: str, candidates: Sequence[MatchCandidate]
+                 ) -> None:
+        others = [c for c in candidates if c.code != code]
         better = others[0] if others else None
         name = self.c._name_of(code)
         hint_vi = f"; tên gần với {better.code} ({better.name})" if better else ""
@@ -1015,7 +1062,7 @@ class _DeskRun:
                  f"The code {code} is \u201c{name}\u201d but the posted name is "
                  f"\u201c{row.name}\u201d{hint_en}.",
                  row, procedure=code, name=name, level=self.level, expected=name,
-                 found=row.name, candidates=outcome.candidates)
+                 found=row.name, candidates=tuple(candidates))
 
     def bad_code(self, row: ListingRow, raw: str, outcome: RowOutcome) -> None:
         if outcome.procedure is None:
@@ -1024,7 +1071,8 @@ class _DeskRun:
                      "không khớp TTHC nào.",
                      f"The code \u201c{raw}\u201d is not in the catalogue and the name "
                      f"\u201c{row.name}\u201d matches no procedure.",
-                     row, found=f"{raw} {row.name}", candidates=outcome.candidates)
+                     row, procedure=row.code, found=f"{raw} {row.name}",
+                     candidates=outcome.candidates)
             return
         code = outcome.procedure
         self.add("unknown-code",

@@ -41,6 +41,7 @@ COMMAND_MODULES = (
     "tthc.cli.report_cmds",
     "tthc.cli.render_cmds",
     "tthc.cli.dossier_cmds",
+    "tthc.cli.audit_cmds",
     "tthc.cli.import_cmds",
 )
 
