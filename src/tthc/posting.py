@@ -269,7 +269,10 @@ class Finding:
     @classmethod
     def make(cls, code: str, message_vi: str, message_en: str, **fields: Any) -> Finding:
         """A finding of *code*, its severity taken from :data:`FINDING_TYPES`."""
-        return cls(code=code, severity=FINDING_TYPES[code].severity, message_vi=message_vi,
+        kind = FINDING_TYPES.get(code)
+        if kind is None:
+            raise ValueError(f"unknown finding code {code!r}")
+        return cls(code=code, severity=kind.severity, message_vi=message_vi,
                    message_en=message_en, **fields)
 
     @property
@@ -575,6 +578,12 @@ class PostingChecker:
             self._required[level] = found
             self._internal[level] = internal
         return found
+
+    def former_name(self, code: str, name: str) -> bool:
+        """Tell whether *name* is (by match key) a name *code* has had at some level."""
+        key = self._key(name)
+        return any(self._key(v.procedure.name) == key
+                   for versions in self._timelines().get(code, {}).values() for v in versions)
 
     def twins(self, level: str) -> Mapping[str, tuple[str, ...]]:
         """Name keys shared by several procedures required at *level*, with their codes."""
@@ -888,7 +897,7 @@ class _DeskRun:
                 by_name.append(index)
                 continue
             code = result.code or ""
-            if result.code_name_conflict:
+            if result.code_name_conflict and not self.c.former_name(code, row.name):
                 # The name decides when it is recognised; the code otherwise.
                 self.conflicts[index] = (code, result.score, result.candidates)
                 by_name.append(index)
