@@ -92,7 +92,8 @@ def atomic_write_many(
     (one ``sync`` for many files), then renamed into place: each file is
     complete or absent, though a crash may leave some files written and
     others not. A failure before the first rename leaves every target as it
-    was; no temporary file is ever left behind.
+    was, and removes the folders made for them; no temporary file is ever
+    left behind.
 
     Returns:
         The paths written, in the order given.
@@ -110,11 +111,12 @@ def atomic_write_many(
     for target, _ in planned:
         _check_target(target, force=force)
     temps: list[tuple[Path, Path]] = []
+    created: list[Path] = []  # folders made for the files, removed again on a failure
     renamed = 0
     try:
         for target, payload in planned:
             with _naming(target):
-                _make_parent(target)
+                created += _make_parent(target)
                 temp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
                 flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
                 fd = os.open(temp, flags, 0o666)
@@ -137,6 +139,10 @@ def atomic_write_many(
         for temp, _ in temps[renamed:]:
             with contextlib.suppress(OSError):
                 temp.unlink()
+        if not renamed:
+            for folder in reversed(created):
+                with contextlib.suppress(OSError):
+                    folder.rmdir()  # only if still empty
     for folder in dict.fromkeys(target.parent for target, _ in planned):
         _sync_folder(folder)
     return [target for target, _ in planned]
@@ -159,7 +165,9 @@ def _check_target(target: Path, *, force: bool) -> None:
         raise _exists(target)
 
 
-def _make_parent(target: Path) -> None:
+def _make_parent(target: Path) -> list[Path]:
+    """Create the folders of *target* that are missing; return them, outermost first."""
+    missing = [folder for folder in target.parents if not folder.exists()][::-1]
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except FileExistsError:
@@ -167,6 +175,7 @@ def _make_parent(target: Path) -> None:
         raise NotADirectoryError(
             errno.ENOTDIR, "a file is in the way of its folder", str(target)
         ) from None
+    return missing
 
 
 @contextlib.contextmanager
