@@ -742,6 +742,25 @@ def catalogs(dest: Path) -> list[Case]:
         {"unit.toml": unit_text.replace('level = "district"', 'level = "huyen"', 1)},
         names="unit.toml", where="$.desks[0].level")
 
+    # The listing manifest (listings/listings.toml) that ``tthc audit`` reads without LISTING.
+    manifest = "listings/listings.toml"
+    add("manifest-syntax", "a listing manifest that is not TOML",
+        {manifest: "as_of = 2019-12-31\n[[listings]\n"}, names=manifest)
+    add("manifest-not-tables", "a listing manifest whose listings are a number",
+        {manifest: "as_of = 2019-12-31\nlistings = 5\n"}, names=manifest)
+    add("manifest-strings", "a listing manifest whose listings are file names, not tables",
+        {manifest: 'listings = ["huyen.csv"]\n'}, names=manifest)
+    add("manifest-defects", "a listing manifest whose defects are a number",
+        {manifest: "defects = 3\n"}, names=manifest)
+    add("manifest-path", "a listing manifest naming a file outside listings/",
+        {manifest: '[[listings]]\ndesk = "huyen"\nfile = "../unit.toml"\n'}, names=manifest,
+        where="listings[0]")
+    add("manifest-missing", "a listing manifest naming a file that is not there",
+        {manifest: '[[listings]]\ndesk = "huyen"\nfile = "huyen.csv"\n'},
+        names="listings/huyen.csv")
+    add("manifest-date", "a listing manifest whose date is a word",
+        {manifest: 'as_of = "hôm nay"\n'}, names=manifest, where="as_of")
+
     # Valid catalogues with hostile text: the readers accept them, the writers must defuse them.
     hostile = [*_FORMULAS, *_HTML, *_PATHS]
     rows = _rows("real_procedures.csv")[3:3 + len(hostile)]

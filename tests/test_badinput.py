@@ -105,6 +105,7 @@ CATALOG_COMMANDS: dict[str, Callable[[str, dict[str, Path]], list[str]]] = {
     "due": lambda c, v: ["due", "1.002425", "--received", "2019-05-06 09:00", "--catalog", c],
     "audit": lambda c, v: ["audit", f"huyen={v['listing']}", "--as-of", "2019-12-31",
                            "--catalog", c],
+    "audit manifest": lambda c, v: ["audit", "--catalog", c],
     "import decision": lambda c, v: ["import", "decision", str(v["appendix"]), *IDENTITY,
                                      "--catalog", c],
     "import portal": lambda c, v: ["import", "portal", str(v["portal"]), *IDENTITY,
@@ -117,7 +118,7 @@ def _params(kind: str, commands: dict[str, Any]) -> list[Any]:
     return [
         pytest.param(case, command, id=f"{case.name}-{command.replace(' ', '-')}")
         for case in CASES if case.kind == kind
-        for command in commands if command in COMMANDS
+        for command in commands if command.replace(" manifest", "") in COMMANDS
     ]
 
 
@@ -266,6 +267,9 @@ class TestCatalogs:
                              case: Any, command: str) -> None:
         argv = CATALOG_COMMANDS[command](str(CORPUS / case.path), valid)
         result = run(capsys, argv)
+        if case.name.startswith("manifest-") and command != "audit manifest":
+            assert result.code in (0, 1)  # the manifest is read by audit alone
+            return
 
         if case.expect == "error":
             assert 2 == result.code, f"{case.what}: tthc {command} gave {result.code}"

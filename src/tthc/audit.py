@@ -314,15 +314,18 @@ def audit(
     checker = PostingChecker(catalog, as_of, settings)
     for desk_id in listings:
         catalog.desk(desk_id)  # fail early on an unknown desk (UnknownDesk)
-    statuses: list[DeskStatus] = []
-    total = len(listings)
-    for done, (desk_id, value) in enumerate(listings.items(), start=1):
-        read = [_read(item, limits) for item in _as_list(value)]
-        if not read:
+    read: dict[str, list[Listing]] = {}
+    for desk_id, value in listings.items():
+        read[desk_id] = [_read(item, limits) for item in _as_list(value)]
+        if not read[desk_id]:
             raise InputError([Problem(source=desk_id, path="", code="no-listing",
                                       message="no listing given for the desk")],
                              f"no listing given for the desk {desk_id}")
-        statuses.append(checker.check(desk_id, read))
+    checker.prefetch(read.items())
+    statuses: list[DeskStatus] = []
+    total = len(read)
+    for done, (desk_id, items) in enumerate(read.items(), start=1):
+        statuses.append(checker.check(desk_id, items))
         if progress is not None:
             progress(done, total, desk_id)
     return _report(catalog, as_of, statuses, settings, expect_total, checker)
@@ -687,6 +690,10 @@ def read_manifest(catalog: str | os.PathLike[str] | Traversable | None = None
         return InputError([Problem(source=label, path="", code="invalid-manifest",
                                    message=message)], f"{label}: {message}")
 
+    if isinstance(file, Path):
+        from tthc._io import check_file_size
+
+        check_file_size(file, label)  # TTHC_MAX_BYTES
     try:
         data = tomllib.loads(file.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -697,15 +704,20 @@ def read_manifest(catalog: str | os.PathLike[str] | Traversable | None = None
     expect = data.get("expect_total")
     if expect is not None and not isinstance(expect, int):
         raise bad("expect_total must be a whole number")
+    listed, planted = data.get("listings", []), data.get("defects", [])
+    if not isinstance(listed, list) or not all(isinstance(item, dict) for item in listed):
+        raise bad("listings must be tables ([[listings]] with desk and file)")
+    if not isinstance(planted, list):
+        raise bad("defects must be tables ([[defects]])")
     files: list[tuple[str, str]] = []
-    for index, item in enumerate(data.get("listings", [])):
+    for index, item in enumerate(listed):
         desk, name = item.get("desk"), item.get("file")
         if not isinstance(desk, str) or not isinstance(name, str) or "/" in name or (
             "\\" in name or name.startswith(".")
         ):
             raise bad(f"listings[{index}] needs a desk and a plain file name")
         files.append((desk, name))
-    defects = tuple(dict(d) for d in data.get("defects", []) if isinstance(d, dict))
+    defects = tuple(dict(d) for d in planted if isinstance(d, dict))
     return ListingManifest(folder=folder, as_of=as_of, files=tuple(files),
                            expect_total=expect, defects=defects)
 
