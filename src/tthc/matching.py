@@ -30,11 +30,13 @@ name is flagged (domain.md §4 for the code forms):
 from __future__ import annotations
 
 import itertools
+import multiprocessing
+import os
 import re
 from collections import Counter, OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from functools import lru_cache
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, NamedTuple, Protocol, TypeVar
 
 import attrs
 import numpy as np
@@ -280,20 +282,36 @@ def _levels_of_text(text: str) -> frozenset[str]:
 _PREFIX_TARGET = "thu tuc"
 
 
-def _left_over(tokens: Sequence[str], others: Sequence[str]) -> list[str]:
-    """The tokens of *tokens* not matched by one in *others* (as multisets), in order."""
-    other = set(others)
+def _left_over(
+    tokens: Sequence[str],
+    others: Sequence[str],
+    other_set: frozenset[str] | None = None,
+    unique: bool | None = None,
+) -> list[str]:
+    """The tokens of *tokens* not matched by one in *others* (as multisets), in order.
+
+    *other_set* (the set of *others*) and *unique* (whether *tokens* has no
+    repeated word) may be given when known.
+    """
+    other = set(others) if other_set is None else other_set
     left = [t for t in tokens if t not in other]
-    if len(set(tokens)) == len(tokens) and len(other) == len(others):
+    if unique is None:
+        unique = len(set(tokens)) == len(tokens)
+    if unique or len(left) == len(tokens):
+        # Each shared word occurs once here and at least once there.
         return left
-    # Repeated words: match occurrence by occurrence.
-    remaining: dict[str, int] = {}
-    for token in others:
-        remaining[token] = remaining.get(token, 0) + 1
+    # A shared word repeated here more often than there leaves its extra copies.
+    matched: dict[str, int] = {}
+    for token in tokens:
+        if token in other and token not in matched:
+            matched[token] = others.count(token)
     left = []
     for token in tokens:
-        if remaining.get(token, 0) > 0:
-            remaining[token] -= 1
+        copies = matched.get(token)
+        if copies is None:
+            left.append(token)
+        elif copies > 0:
+            matched[token] = copies - 1
         else:
             left.append(token)
     return left
@@ -306,6 +324,7 @@ def _token_issues(
     allowed: float = float("inf"),
     word_penalty: float = 1.0,
     swap_penalty: float = 1.0,
+    known_sets: tuple[frozenset[str], bool, frozenset[str], bool] | None = None,
 ) -> tuple[int, int] | None:
     """Count (word swaps, unpaired words) between two token lists.
 
@@ -318,10 +337,11 @@ def _token_issues(
     Returns ``None`` as soon as the differences are sure to cost more than
     *allowed* points.
     """
-    row_left = _left_over(row_tokens, cand_tokens)
+    row_set, row_unique, cand_set, cand_unique = known_sets or (None, None, None, None)
+    row_left = _left_over(row_tokens, cand_tokens, cand_set, row_unique)
     if not row_left:
         return 0, len(cand_tokens) - len(row_tokens)
-    cand_left = _left_over(cand_tokens, row_tokens)
+    cand_left = _left_over(cand_tokens, row_tokens, row_set, cand_unique)
     nr, nc = len(row_left), len(cand_left)
     if not nc:
         return 0, nr
@@ -430,6 +450,17 @@ class Matcher:
     bound reaches :attr:`MatchSettings.floor` are scored. The result is
     exactly what comparing with every candidate would give.
 
+    Args:
+        candidates: the procedures rows may be matched to.
+        settings: thresholds (:class:`MatchSettings` defaults).
+        cache_size: entries kept in each of the two LRU caches (names per
+            level block, and whole row outcomes).
+        workers: processes for a call with at least *parallel_threshold*
+            new names: ``1`` (default) none, ``-1`` one per CPU. The workers
+            are forked (POSIX), share the matcher's indexes, and give exactly
+            the results of a single process.
+        parallel_threshold: see *workers*.
+
     .. versionadded:: 0.1
     """
 
@@ -439,13 +470,22 @@ class Matcher:
         settings: MatchSettings | None = None,
         *,
         cache_size: int = 262_144,
+        workers: int = 1,
+        parallel_threshold: int = 20_000,
     ) -> None:
         self.settings = settings or MatchSettings()
+        #: Processes for large batches of new names (-1: one per CPU; 1: none).
+        self.workers = workers
+        #: New names in one call from which worker processes are used.
+        self.parallel_threshold = max(1, parallel_threshold)
+        self._in_child = False
         self.candidates: tuple[Candidate, ...] = tuple(candidates)
         self._cache_size = cache_size
         self._cache: OrderedDict[tuple[frozenset[str], str], _Result] = OrderedDict()
+        self._outcomes: OrderedDict[Hashable, _Outcome] = OrderedDict()
         self.hits = 0
         self.misses = 0
+        self.row_hits = 0
         by_code: dict[str, list[int]] = {}
         key_index: dict[str, int] = {}
         keys: list[str] = []
@@ -472,6 +512,11 @@ class Matcher:
                 counts[token] = counts.get(token, 0) + 1
             self._key_counts.append(counts)
         self._known_for: Sequence[str] | None = None
+        self._sets_for: Sequence[str] | None = None
+        self._sets: frozenset[str] = frozenset()
+        self._key_sets = [frozenset(t) for t in self._key_tokens]
+        self._key_unique = [len(s) == len(t) for s, t in zip(self._key_sets, self._key_tokens,
+                                                              strict=True)]
         self._narrowed = False
         self._known: tuple[tuple[str, int], ...] = ()
         self._key_members = key_members
@@ -532,9 +577,59 @@ class Matcher:
             One :class:`Match` per row, in order.
         """
         rows = list(rows)
-        prepared = [self._prepare(row) for row in rows]
-        self._resolve([(block, key) for _, _, block, key in prepared])
-        return [self._finish(row, info) for row, info in zip(rows, prepared, strict=True)]
+        signatures = [_signature(row) for row in rows]
+        known = self._outcomes
+        new_rows: dict[Hashable, RowLike] = {}
+        for row, signature in zip(rows, signatures, strict=True):
+            if signature in known:
+                known.move_to_end(signature)
+                self.row_hits += 1
+            elif signature not in new_rows:
+                new_rows[signature] = row
+            else:
+                self.row_hits += 1
+        processes = self._processes(len(new_rows))
+        if processes > 1:
+            prepared = self._in_workers(Matcher._prepare, list(new_rows.values()), processes)
+        else:
+            prepared = [self._prepare(row) for row in new_rows.values()]
+        pending = dict(zip(new_rows, prepared, strict=True))
+        if pending:
+            self._resolve(
+                (block, key)
+                for found, _unknown, block, key in pending.values()
+                if not (found and self._own_key(found, block) == key)
+            )
+            fresh = {signature: self._finish(info) for signature, info in pending.items()}
+        else:
+            fresh = {}
+        out: list[Match] = []
+        for row, signature in zip(rows, signatures, strict=True):
+            o = fresh.get(signature) or known[signature]
+            out.append(
+                Match(row=row, status=o.status, code=o.code, score=o.score,
+                      candidates=o.candidates, code_name_conflict=o.conflict,
+                      unknown_code=o.unknown, cross_level=o.cross)
+            )
+        known.update(fresh)
+        while len(known) > self._cache_size:
+            known.popitem(last=False)
+        return out
+
+    def match_many(self, listings: Iterable[Iterable[RowLike]]) -> list[list[Match]]:
+        """Match several listings (desks) in one batch: names shared by desks are scored once.
+
+        With ``workers`` other than 1, a batch with many new names is scored in
+        worker processes.
+        """
+        groups = [list(rows) for rows in listings]
+        matches = self.match(row for rows in groups for row in rows)
+        out: list[list[Match]] = []
+        start = 0
+        for rows in groups:
+            out.append(matches[start : start + len(rows)])
+            start += len(rows)
+        return out
 
     def match_row(self, row: RowLike) -> Match:
         """Match one row (see :meth:`match`)."""
@@ -561,11 +656,19 @@ class Matcher:
         return round(final, 2)
 
     def cache_info(self) -> dict[str, int]:
-        """Cache statistics: hits, misses, size, and pivots computed."""
+        """Cache statistics.
+
+        ``hits``/``misses``/``size``: name keys found in or added to the name
+        cache; ``row_hits``/``rows``: rows answered from the cache of whole
+        row outcomes (same code, name and level); ``pivots``: candidate names
+        whose distances to all others have been computed.
+        """
         return {
             "hits": self.hits,
             "misses": self.misses,
             "size": len(self._cache),
+            "row_hits": self.row_hits,
+            "rows": len(self._outcomes),
             "pivots": len(self._pivot_rows),
         }
 
@@ -587,20 +690,20 @@ class Matcher:
         block = levels_of(getattr(row, "level", None))
         return found, unknown, block, self._row_key(getattr(row, "name", "") or "")
 
-    def _finish(self, row: RowLike, info: tuple[list[int], str | None, frozenset[str], str]
-                ) -> Match:
+    def _own_key(self, found: list[int], block: frozenset[str]) -> str:
+        return match_key(self.candidates[self._own(found, block)].name)
+
+    def _finish(self, info: tuple[list[int], str | None, frozenset[str], str]) -> _Outcome:
         found, unknown, block, key = info
-        result = self._lookup(block, key)
         if found:
-            own = self._own(found, block)
-            cand = self.candidates[own]
+            cand = self.candidates[self._own(found, block)]
             own_key = match_key(cand.name)
             if key == own_key:
-                return Match(row=row, status="code", code=cand.code, score=100.0,
-                             candidates=(MatchCandidate(code=cand.code, name=cand.name,
-                                                        score=100.0, auto=True),))
-            own_score, _clean = self._final(key, own_key)
-            own_score = round(own_score, 2)
+                return _Outcome("code", cand.code, 100.0, (
+                    MatchCandidate(code=cand.code, name=cand.name, score=100.0, auto=True),
+                ))
+            result = self._lookup(block, key)
+            own_score = round(self._final(key, own_key)[0], 2)
             best_other = next((s for k, s, _ in result.ranked if self._keys[k] != own_key), 0.0)
             conflict = own_score < self.settings.review or (
                 best_other >= self.settings.review
@@ -611,11 +714,10 @@ class Matcher:
             others = tuple(
                 attrs.evolve(c, auto=False) for c in result.candidates if c.code != cand.code
             ) if conflict else ()
-            return Match(row=row, status="code", code=cand.code, score=own_score,
-                         candidates=(own_candidate, *others), code_name_conflict=conflict)
-        return Match(row=row, status=result.status, code=result.code, score=result.score,
-                     candidates=result.candidates, unknown_code=unknown,
-                     cross_level=result.cross_level)
+            return _Outcome("code", cand.code, own_score, (own_candidate, *others), conflict)
+        result = self._lookup(block, key)
+        return _Outcome(result.status, result.code, result.score, result.candidates,
+                        unknown=unknown, cross=result.cross_level)
 
     def _own(self, found: list[int], block: frozenset[str]) -> int:
         if block:
@@ -660,19 +762,22 @@ class Matcher:
         if not missing:
             return
         self.misses += len(missing)
-        pivots = {item: self._pivot(item[1], item[0]) for item in missing}
-        self._pivot_distances(p for p, _ in pivots.values())
-        outcomes: list[tuple[frozenset[str], str, tuple[tuple[int, float, bool], ...], bool]] = []
-        for block, key in missing:
-            ranked = self._rank(key, pivots[(block, key)], block)
-            cross = False
-            if block and (not ranked or ranked[0][1] < self.settings.review):
-                pivot = self._pivot(key, frozenset())
-                self._pivot_distances([pivot[0]])
-                wider = self._rank(key, pivot, frozenset())
-                if wider and wider[0][1] >= self.settings.review:
-                    ranked, cross = wider, True
-            outcomes.append((block, key, ranked, cross))
+        items = list(missing)
+        processes = self._processes(len(items))
+        if processes > 1:
+            pivots = self._in_workers(Matcher._pivot_item, items, processes)
+        else:
+            pivots = [self._pivot_item(item) for item in items]
+        self._pivot_distances(p for p, _ in pivots)
+        work = list(zip(items, pivots, strict=True))
+        if processes > 1:
+            ranks = self._in_workers(Matcher._rank_work, work, processes)
+        else:
+            ranks = [self._rank_work(item) for item in work]
+        outcomes = [
+            (block, key, ranked, cross)
+            for (block, key), (ranked, cross) in zip(items, ranks, strict=True)
+        ]
         # The nearest other name of each candidate that may be accepted (see _result).
         self._pivot_distances(
             ranked[0][0]
@@ -686,6 +791,52 @@ class Matcher:
             if len(self._cache) > self._cache_size:
                 self._cache.popitem(last=False)
 
+    def _pivot_item(self, item: tuple[frozenset[str], str]) -> tuple[int, int]:
+        return self._pivot(item[1], item[0])
+
+    def _rank_work(self, work: tuple[tuple[frozenset[str], str], tuple[int, int]]
+                   ) -> tuple[tuple[tuple[int, float, bool], ...], bool]:
+        """Rank one name in its level block, falling back to every level for review."""
+        (block, key), pivot = work
+        ranked = self._rank(key, pivot, block)
+        if block and (not ranked or ranked[0][1] < self.settings.review):
+            wider_pivot = self._pivot(key, frozenset())
+            self._pivot_distances([wider_pivot[0]])
+            wider = self._rank(key, wider_pivot, frozenset())
+            if wider and wider[0][1] >= self.settings.review:
+                return wider, True
+        return ranked, False
+
+    def _processes(self, count: int) -> int:
+        """How many processes to resolve *count* new names with."""
+        if self.workers == 1 or count < self.parallel_threshold or self._in_child:
+            return 1
+        if "fork" not in multiprocessing.get_all_start_methods():
+            return 1
+        wanted = (os.cpu_count() or 1) if self.workers < 1 else self.workers
+        return max(1, min(wanted, count // max(1, self.parallel_threshold // 4)))
+
+    def _in_workers(self, function: Callable[[Matcher, Any], _T], items: Sequence[Any],
+                    processes: int) -> list[_T]:
+        """``[function(self, item) for item in items]`` in forked processes sharing this matcher.
+
+        The children inherit the matcher (indexes, distances, caches) by
+        fork; only the results travel back. Used for large batches of new
+        names only (see :attr:`workers`).
+        """
+        global _FORKED  # handed to the forked children
+        parts = [list(items[i::processes]) for i in range(processes)]
+        _FORKED = (self, function, parts)
+        try:
+            with multiprocessing.get_context("fork").Pool(processes) as pool:
+                done = pool.map(_in_child, range(processes))
+        finally:
+            _FORKED = None
+        out: list[_T] = [None] * len(items)  # type: ignore[list-item]
+        for i, part in enumerate(done):
+            out[i::processes] = part
+        return out
+
     def _pivot_distances(self, pivots: Iterable[int]) -> None:
         """Compute the Indel distances from new pivots to every key, in one batch."""
         need = sorted({p for p in pivots if p >= 0 and p not in self._pivot_rows})
@@ -696,7 +847,7 @@ class Matcher:
             self._keys,
             scorer=Indel.distance,
             dtype=self._distance_type,
-            workers=-1,
+            workers=1 if self._in_child else -1,
         )
         lens = self._lens
         for i, p in enumerate(need):
@@ -919,6 +1070,7 @@ class Matcher:
             misspelt = len(tokens) - matched - known_left
             if half * max(known_left, cand_left - 2 * misspelt) > allowed:
                 return None, False
+        row_set, row_unique = self._row_sets(tokens)
         issues = _token_issues(
             tokens,
             self._key_tokens[k],
@@ -926,12 +1078,20 @@ class Matcher:
             allowed,
             settings.word_penalty,
             settings.swap_penalty,
+            (row_set, row_unique, self._key_sets[k], self._key_unique[k]),
         )
         if issues is None:
             return None, False
         swaps, unpaired = issues
         final = ratio - settings.swap_penalty * swaps - settings.word_penalty * unpaired
         return final, swaps == 0 and unpaired == 0
+
+    def _row_sets(self, tokens: Sequence[str]) -> tuple[frozenset[str], bool]:
+        """The row's words as a set, and whether none repeats, for the last row seen."""
+        if self._sets_for is not tokens:
+            self._sets = frozenset(tokens)
+            self._sets_for = tokens
+        return self._sets, len(self._sets) == len(tokens)
 
     def _row_known(self, tokens: Sequence[str]) -> tuple[tuple[str, int], ...]:
         """The row's known words (and numbers) with their counts, for the last row seen."""
@@ -1025,6 +1185,41 @@ class Matcher:
         if nearest < self.settings.twin_distance:
             return False
         return 2 * Indel.distance(key, self._keys[k]) < nearest
+
+
+#: The matcher, the function and the work of each child, while forked children run.
+_FORKED: tuple[Matcher, Callable[[Matcher, Any], Any], list[list[Any]]] | None = None
+_T = TypeVar("_T")
+
+
+def _in_child(part: int) -> list[Any]:
+    """Run in a forked child: apply the function to this child's part of the work."""
+    assert _FORKED is not None
+    matcher, function, parts = _FORKED
+    matcher._in_child = True
+    return [function(matcher, item) for item in parts[part]]
+
+
+class _Outcome(NamedTuple):
+    """A row's match without the row: shared by rows that read the same."""
+
+    status: MatchStatus
+    code: str | None
+    score: float | None
+    candidates: tuple[MatchCandidate, ...]
+    conflict: bool = False
+    unknown: str | None = None
+    cross: bool = False
+
+
+def _signature(row: RowLike) -> Hashable:
+    """What the match of *row* depends on: rows with equal signatures match alike."""
+    code = getattr(row, "code", None)
+    level = getattr(row, "level", None)
+    if not (level is None or isinstance(level, str)):
+        level = levels_of(level)
+    return (code, None if code else getattr(row, "code_raw", None),
+            getattr(row, "name", "") or "", level)
 
 
 @attrs.frozen(kw_only=True)
