@@ -114,7 +114,7 @@ def build_catalogue(size: int) -> list[Candidate]:
             national = f"5.{index:06d}"
         codes_seen.add(national)
         catalogue.append(Candidate(code=national, name=name,
-                                   level=LEVELS[index % 3] if not level else level))
+                                   level=level or LEVELS[index % 3]))
     return catalogue
 
 
