@@ -532,6 +532,13 @@ def input_files(dest: Path) -> list[Case]:
     log[5][4] = "2019-13-01"
     add("log-bad-dates.csv", _csv_text(log), "a dossier log with 2019-02-30, 31/04/2019, "
         "month 13 and a word for a date", expect="read", formats=("log",))
+    log = _log_lines(4)
+    log[1][4] = "9999-12-31T23:59:00-12:00"  # year 10000 in Vietnam
+    log[2][4] = "0001-01-01 00:00"
+    log[3][5] = "9999-12-31 23:59"
+    log[4][4] = "2019-01-02T08:00:00+99:00"
+    add("log-extreme-dates.csv", _csv_text(log), "a dossier log with dates at the ends of the "
+        "calendar and impossible time zones", expect="read", formats=("log",))
     header, *body = _log_lines(5)
     typed: list[list[object]] = [header]
     for number, row in enumerate(body):

@@ -549,6 +549,91 @@ class TestLimits:
             read_listing(path, columns={"name": 0})
 
 
+# --------------------------------------------------------------------------- arguments
+
+#: Odd argument values, each refused as a usage error (exit 2) with the value named.
+BAD_ARGUMENTS = [
+    ["list", "--as-of", "2019-02-30"],
+    ["list", "--level", "huyen-x"],
+    ["changes", "--from", "2019-12-31", "--to", "2019-01-01"],
+    ["report", "--year", "99999999999999999999"],
+    ["report", "--year", "2019", "--cut-threshold", "nan"],
+    ["report", "--year", "2019", "--cut-threshold", "sNaN"],
+    ["report", "--year", "2019", "--cut-threshold", "inf"],
+    ["dossiers", "catalog/dossiers-2019.csv", "--due-soon", "-1"],
+    ["due", "1.002425", "--received", "9999-12-31T23:59:00-12:00"],
+    ["due", "1.002425", "--received", "31/02/2019 08:00"],
+    ["due", "../../etc/passwd", "--received", "2019-05-06 09:00"],
+    ["due", "1.002425", "--received", "2019-05-06 09:00", "--desk", "../x"],
+    ["show", "1.0042270000000"],
+    ["posting-list", "--desk", "huyen", "--as-of", "9999-12-31", "--format", "md"],
+    ["posting-list", "--desk", "huyen", "--format", "xlsx"],
+    ["import", "decision", "catalog/listings/huyen.xlsx", "--number", "x"],
+    ["audit", "--expect-total", "-3"],
+    ["audit", "--desk", "nope"],
+]
+
+#: Odd but acceptable argument values: any exit code but 3.
+ODD_ARGUMENTS = [
+    ["list", "--as-of", "0001-01-01"],
+    ["list", "--as-of", "9999-12-31", "--field", ""],
+    ["changes", "--from", "0001-01-01", "--to", "9999-12-31"],
+    ["dossiers", "catalog/dossiers-2019.csv", "--as-of", "9999-12-31"],
+    ["dossiers", "catalog/dossiers-2019.csv", "--due-soon", "99999999999999999999"],
+    ["due", "1.002759", "--received", "9999-12-30 09:00"],
+    ["due", "1.002759", "--received", "0001-01-01 09:00"],
+    ["audit", "--as-of", "9999-12-31"],
+    ["audit", "--expect-total", "999999999999999999999999"],
+    ["diff", "catalog/listings/huyen.xlsx", "--as-of", "0001-01-01"],
+]
+
+
+class TestArguments:
+    """Odd argument values: a usage error or an answer, never a crash."""
+
+    @pytest.mark.parametrize("argv", BAD_ARGUMENTS, ids=" ".join)
+    def test_refused(self, capsys: pytest.CaptureFixture[str], argv: list[str],
+                     monkeypatch: pytest.MonkeyPatch) -> None:
+        if argv[0] not in COMMANDS:
+            pytest.fail(f"no {argv[0]} command")
+        monkeypatch.chdir(REPO)
+        result = run(capsys, argv)
+
+        assert 2 == result.code
+        assert result.err.strip()
+
+    @pytest.mark.parametrize("argv", ODD_ARGUMENTS, ids=" ".join)
+    def test_answered(self, capsys: pytest.CaptureFixture[str], argv: list[str],
+                      monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.chdir(REPO)
+        run(capsys, argv)
+
+    def test_extreme_dates_in_a_log(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """A time zone taking 31/12/9999 into year 10000, and year 1: rows reported."""
+        path = str(CORPUS / "files" / "log-extreme-dates.csv")
+        result = run(capsys, ["dossiers", path, "--format", "json", "--catalog", EXAMPLE])
+        problems = [p for p in json.loads(result.out)["problems"] if p["code"] == "bad-date"]
+
+        assert 1 == result.code
+        assert {"row 2", "row 5"} <= {p["row"] for p in problems}
+
+    def test_crash_in_an_argument_is_an_internal_error(
+            self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+        """A bug in an argument's type function is reported (exit 3), not a traceback."""
+        import tthc.dossiers
+
+        def broken(_value: object) -> None:
+            raise ArithmeticError("a bug")
+
+        monkeypatch.setattr(tthc.dossiers, "parse_timestamp", broken)
+        code = main(["due", "1.002425", "--received", "2019-05-06 09:00"])
+        captured = capsys.readouterr()
+
+        assert EXIT_INTERNAL == code
+        assert "internal error: ArithmeticError: a bug" in captured.err
+        assert TRACEBACK not in captured.err
+
+
 # --------------------------------------------------------------------------- the entry point
 
 

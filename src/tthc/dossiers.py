@@ -464,7 +464,10 @@ def parse_timestamp(value: Cell) -> datetime | None:
     else:
         raise ValueError(f"{value!r} is not a timestamp")
     if found.tzinfo is not None:
-        found = found.astimezone(VIETNAM_TZ).replace(tzinfo=None)
+        try:
+            found = found.astimezone(VIETNAM_TZ).replace(tzinfo=None)
+        except OverflowError:  # 9999-12-31T23:00-05:00 is in year 10000 in Vietnam
+            raise ValueError(f"{value!r} is out of the range of dates") from None
     return found
 
 
@@ -1335,7 +1338,7 @@ class _Checker:
                         stamp = fromisoformat(value)
                         if stamp.tzinfo is not None:
                             stamp = stamp.astimezone(VIETNAM_TZ).replace(tzinfo=None)
-                    except ValueError:
+                    except (ValueError, OverflowError):  # parse_timestamp says why
                         stamp = None
                 if stamp is None and value is not None and value != "":
                     try:

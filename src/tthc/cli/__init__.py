@@ -99,6 +99,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except SystemExit as exc:  # --help and --version
         return int(exc.code or 0)
+    except Exception as exc:  # a bug in an argument's type function
+        return _internal(exc)
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return EXIT_USAGE
@@ -114,14 +116,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("tthc: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:
-        if os.environ.get("TTHC_DEBUG"):
-            traceback.print_exc()
-        print(
-            f"tthc: internal error: {type(exc).__name__}: {exc} "
-            "(this is a bug in tthc; run with TTHC_DEBUG=1 for details)",
-            file=sys.stderr,
-        )
-        return EXIT_INTERNAL
+        return _internal(exc)
+
+
+def _internal(exc: Exception) -> int:
+    """Report a bug in tthc (with the traceback under ``TTHC_DEBUG``); return exit code 3."""
+    if os.environ.get("TTHC_DEBUG"):
+        traceback.print_exception(exc)
+    print(
+        f"tthc: internal error: {type(exc).__name__}: {exc} "
+        "(this is a bug in tthc; run with TTHC_DEBUG=1 for details)",
+        file=sys.stderr,
+    )
+    return EXIT_INTERNAL
 
 
 def _describe_os_error(exc: BaseException) -> str:

@@ -43,7 +43,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         description="List the procedures in force on a date, one line per (code, level).",
     )
     p.add_argument("--as-of", type=parse_date, metavar="DATE", help="date (default: today)")
-    p.add_argument("--level", help="only this level (province, district, commune)")
+    p.add_argument("--level", type=_level, help="only this level (province, district, commune)")
     p.add_argument("--desk", help="only what this desk must post (its level, while open)")
     p.add_argument("--field", help="only this field (any spelling)")
     p.add_argument("--format", choices=("text", "json", "csv"), default="text")
@@ -71,6 +71,16 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--to", dest="end", type=parse_date, required=True, metavar="DATE")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=_changes)
+
+
+def _level(text: str) -> str:
+    """A level key for ``--level`` (an unknown level is a usage error)."""
+    from tthc.procedure import Level
+
+    try:
+        return Level.get(text).key
+    except LookupError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _validate(args: argparse.Namespace) -> int:

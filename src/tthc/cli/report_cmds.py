@@ -22,7 +22,7 @@ def _fraction(text: str) -> Decimal:
         value = Decimal(text)
     except InvalidOperation:
         raise argparse.ArgumentTypeError(f"invalid fraction {text!r} (e.g. 0.2)") from None
-    if not Decimal(0) < value < Decimal(1):
+    if not value.is_finite() or not Decimal(0) < value < Decimal(1):
         raise argparse.ArgumentTypeError(f"the threshold {text} must lie between 0 and 1")
     return value
 
