@@ -1183,9 +1183,12 @@ def _read_xlsx(
     try:
         names = list(workbook.sheetnames)
         chosen = _choose_sheets(names, parts, sheet, source)
-        legacy = _Legacy.detect(strings) if strings else _Legacy.detect(
-            _sample_cells(workbook, chosen)
-        )
+        try:  # without shared strings, a sample of the cells (a damaged sheet fails here)
+            legacy = _Legacy.detect(strings) if strings else _Legacy.detect(
+                _sample_cells(workbook, chosen)
+            )
+        except Exception as exc:
+            raise _error(source, f"a damaged sheet ({type(exc).__name__}: {exc})") from None
         builder = _Builder(source, limits, legacy)
         found = False
         for name in chosen:
