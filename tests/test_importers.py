@@ -305,20 +305,8 @@ class TestDecision1766:
 # --------------------------------------------------------------------------- every decision
 
 
-#: Files tthc.listing reads wrongly today: it chooses the CSV delimiter by counting
-#: characters per line without regard to quotes, so 3508's notes ("Ngày hiệu lực: ;
-#: Trạng thái …: current; File QĐ: …") and its names with commas make it split on ";".
-LISTING_CSV_BUG = {("3508/QĐ-UBND", "csv")}
-
-
-def _cases() -> list[object]:
-    return [
-        pytest.param(number, fmt, marks=pytest.mark.xfail(
-            raises=InputError, strict=True,
-            reason="tthc.listing sniffs the CSV delimiter without regard to quotes"))
-        if (number, fmt) in LISTING_CSV_BUG else (number, fmt)
-        for number in ah.decisions_in_extracts() for fmt in FORMATS
-    ]
+def _cases() -> list[tuple[str, str]]:
+    return [(number, fmt) for number in ah.decisions_in_extracts() for fmt in FORMATS]
 
 
 class _Imports(dict):  # type: ignore[type-arg]
@@ -366,8 +354,6 @@ def test_every_decision_counts(every_import: dict) -> None:
     for number in ah.decisions_in_extracts():
         figures = set()
         for fmt in FORMATS:
-            if (number, fmt) in LISTING_CSV_BUG:
-                continue
             result = every_import[number, fmt]
             figures.add(repr((result.summary()["entries"], result.summary()["reported_by_reason"],
                               len(result.mismatches))))

@@ -865,3 +865,17 @@ def test_records_are_frozen() -> None:
         row.name = "y"  # type: ignore[misc]
     skipped = SkippedRow(source="a", sheet=None, row=2, raw=(), reason="blank")
     assert "a, row 2" == skipped.position
+
+
+def test_csv_delimiter_inside_quotes_is_not_counted(tmp_path: Path) -> None:
+    """A comma-separated file whose quoted cells hold semicolons is split on commas."""
+    path = tmp_path / "quoted.csv"
+    path.write_text(
+        'STT,Mã TTHC,Tên TTHC,Ghi chú\n'
+        '1,1.001612,Đăng ký thành lập hộ kinh doanh,"Ngày hiệu lực: ; Trạng thái: current; x"\n'
+        '2,2.000720,"Đăng ký thay đổi nội dung đăng ký hộ kinh doanh","a; b; c; d"\n',
+        encoding="utf-8",
+    )
+    listing = read_listing(path)
+
+    assert ["1.001612", "2.000720"] == [row.code for row in listing.rows]

@@ -954,14 +954,26 @@ def _looks_tabular(text: str, delimiter: str | None) -> bool:
 
 
 def _sniff_delimiter(text: str) -> str:
-    lines = [line for line in text.splitlines()[:60] if line.strip()]
-    best, best_score = ",", -1
+    """The delimiter that splits the first records into the most consistent number of cells.
+
+    Records are parsed with the csv module for each candidate, so a delimiter
+    inside a quoted cell ("Phí; lệ phí" in a comma-separated file) is not counted.
+    """
+    head = "\n".join(text.splitlines()[:60])
+    best, best_score = ",", (-1, -1)
     for sep in (",", ";", "\t", "|"):
-        counts = [line.count(sep) for line in lines]
-        if not counts:
+        try:
+            widths = [
+                len(record)
+                for record in csv.reader(io.StringIO(head, newline=""), delimiter=sep)
+                if any(cell.strip() for cell in record)
+            ]
+        except csv.Error:
             continue
-        mode = max(set(counts), key=lambda c: (counts.count(c), c))
-        score = counts.count(mode) if mode >= 1 else 0
+        if not widths:
+            continue
+        mode = max(set(widths), key=lambda w: (widths.count(w), w))
+        score = (widths.count(mode), mode) if mode > 1 else (0, 0)
         if score > best_score:
             best, best_score = sep, score
     return best
