@@ -44,6 +44,7 @@ from typing import Any, TypeAlias
 
 import attrs
 
+from tthc._io import gc_paused
 from tthc.catalog import Catalog, resolve_catalog_path
 from tthc.errors import InputError, Problem
 from tthc.listing import Limits, Listing, read_listing
@@ -321,14 +322,17 @@ def audit(
             raise InputError([Problem(source=desk_id, path="", code="no-listing",
                                       message="no listing given for the desk")],
                              f"no listing given for the desk {desk_id}")
-    checker.prefetch(read.items())
-    statuses: list[DeskStatus] = []
-    total = len(read)
-    for done, (desk_id, items) in enumerate(read.items(), start=1):
-        statuses.append(checker.check(desk_id, items))
-        if progress is not None:
-            progress(done, total, desk_id)
-    return _report(catalog, as_of, statuses, settings, expect_total, checker)
+    # The records made below all live until the report is returned: the cyclic
+    # collector would only scan them again and again (see tthc._io.gc_paused).
+    with gc_paused():
+        checker.prefetch(read.items())
+        statuses: list[DeskStatus] = []
+        total = len(read)
+        for done, (desk_id, items) in enumerate(read.items(), start=1):
+            statuses.append(checker.check(desk_id, items))
+            if progress is not None:
+                progress(done, total, desk_id)
+        return _report(catalog, as_of, statuses, settings, expect_total, checker)
 
 
 def _report(catalog: Catalog, as_of: date, statuses: list[DeskStatus], settings: AuditSettings,

@@ -68,7 +68,7 @@ from datetime import date
 from typing import Any, Literal
 
 import attrs
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from tthc.catalog import Catalog, InForce
 from tthc.decision import DecisionKey, EntryKind
@@ -326,7 +326,8 @@ class AuditSettings:
 
     #: The matcher's thresholds.
     match: MatchSettings = attrs.field(factory=MatchSettings)
-    #: A posted name at most this many characters (Levenshtein, on match
+    #: A posted name at most this many edits (insertions, deletions,
+    #: substitutions, swaps of neighbours: optimal string alignment, on match
     #: keys) from the name in force is a typo (a warning), not an outdated name.
     typo_edits: int = attrs.field(default=3, validator=_non_negative)
     #: ... and at most this share of the name's length.
@@ -335,6 +336,9 @@ class AuditSettings:
     check_names: bool = True
     check_times: bool = True
     check_fees: bool = True
+    #: Processes for large batches of names (``-1``: one per CPU; ``1``: none);
+    #: see :class:`tthc.matching.Matcher`. The results do not depend on it.
+    workers: int = 1
 
     def as_dict(self) -> dict[str, Any]:
         """The settings as plain data, for reports."""
@@ -345,6 +349,7 @@ class AuditSettings:
             "check_names": self.check_names,
             "check_times": self.check_times,
             "check_fees": self.check_fees,
+            "workers": self.workers,
         }
 
 
@@ -557,6 +562,7 @@ class PostingChecker:
         self._internal: dict[str, dict[str, InForce]] = {}
         self._current: dict[str, Matcher] = {}
         self._everything: Matcher | None = None
+        self._sure: Matcher | None = None
         self._keys: dict[str, str] = {}
         self._time_sigs: dict[str, tuple[Any, ...]] = {}
         self._fee_sigs: dict[str, tuple[Any, ...] | None] = {}
@@ -627,6 +633,7 @@ class PostingChecker:
                 (Candidate(code=r.code, name=r.procedure.name, level=level,
                            field=r.procedure.field.name) for r in records),
                 self.settings.match,
+                workers=self.settings.workers,
             )
             self._current[level] = matcher
         return matcher
@@ -634,13 +641,31 @@ class PostingChecker:
     def everything_matcher(self) -> Matcher:
         """The matcher over every procedure the catalogue ever had (cached)."""
         if self._everything is None:
-            timelines = self._timelines()
-            candidates = [
-                Candidate(code=code, name=self._name_of(code), level=tuple(sorted(levels)))
-                for code, levels in sorted(timelines.items())
-            ]
-            self._everything = Matcher(candidates, self.settings.match)
+            self._everything = Matcher(self._all_candidates(), self.settings.match,
+                                       workers=self.settings.workers)
         return self._everything
+
+    def sure_matcher(self) -> Matcher:
+        """:meth:`everything_matcher`, looking only for automatic acceptances (cached).
+
+        Its floor is the automatic threshold less the gap: a candidate below
+        it can neither be accepted nor stop another from being accepted, so
+        its automatic acceptances are exactly the full matcher's, found
+        faster; it lists no candidate below the floor.
+        """
+        if self._sure is None:
+            match = self.settings.match
+            floor = max(0.0, match.auto - match.gap)
+            settings = attrs.evolve(match, floor=floor, review=max(match.review, floor))
+            self._sure = Matcher(self._all_candidates(), settings, workers=self.settings.workers)
+        return self._sure
+
+    def _all_candidates(self) -> list[Candidate]:
+        timelines = self._timelines()
+        return [
+            Candidate(code=code, name=self._name_of(code), level=tuple(sorted(levels)))
+            for code, levels in sorted(timelines.items())
+        ]
 
     def _key(self, name: str) -> str:
         key = self._keys.get(name)
@@ -660,6 +685,43 @@ class PostingChecker:
         desk = self.catalog.desk(desk) if isinstance(desk, str) else desk
         listings = (listings,) if isinstance(listings, Listing) else tuple(listings)
         return _DeskRun(self, desk, listings).run()
+
+    def prefetch(self, desks: Iterable[tuple[Desk | str, Iterable[Listing]]]) -> None:
+        """Match, in one batch per matcher, every name the desks' rows will need matched.
+
+        :meth:`check` then finds the results in the matchers' caches. The
+        outcome is the same as without it; large audits are faster, since
+        the matchers work best on large batches of names.
+        """
+        by_level: dict[str, dict[str, None]] = {}
+        everything: dict[str, None] = {}
+        sure: dict[str, None] = {}
+        timelines = self._timelines()
+        for desk, listings in desks:
+            found = self.catalog.desk(desk) if isinstance(desk, str) else desk
+            required = self.required(found.level)
+            wanted = by_level.setdefault(found.level, {})
+            for listing in listings:
+                for row in listing.rows:
+                    code = row.code
+                    if not code or code not in timelines:
+                        wanted[row.name] = None
+                    elif code not in required or (
+                        self._key(row.name) != self._key(required[code].procedure.name)
+                    ):
+                        everything[row.name] = None
+        for level, names in by_level.items():
+            if not names:
+                continue
+            twins = self.twins(level)
+            results = self.current_matcher(level).match(_Named(name=n) for n in names)
+            for name, result in zip(names, results, strict=True):
+                if result.status != "auto" and self._key(name) not in twins:
+                    (sure if result.status == "review" else everything)[name] = None
+        if everything:
+            self.everything_matcher().match(_Named(name=n) for n in everything)
+        if sure:
+            self.sure_matcher().match(_Named(name=n) for n in sure)
 
     # -- comparisons ----------------------------------------------------------------------
 
@@ -934,9 +996,18 @@ class _DeskRun:
             self.assign_twins(twin_rows, twins)
         if not second_indices:
             return
-        everything = checker.everything_matcher()
-        second = everything.match(_Named(name=rows[i].name) for i in second_indices)
-        for index, result in zip(second_indices, second, strict=True):
+        # The whole catalogue: fully for names that fit nothing at the level; for
+        # names already in review there, only to find a sure match elsewhere.
+        reviewed = [i for i in second_indices if first_of[i].status == "review"]
+        unfit = [i for i in second_indices if first_of[i].status != "review"]
+        wider: dict[int, Match] = {}
+        for matcher, group in ((checker.sure_matcher(), reviewed),
+                               (checker.everything_matcher(), unfit)):
+            if group:
+                found = matcher.match(_Named(name=rows[i].name) for i in group)
+                wider.update(zip(group, found, strict=True))
+        for index in second_indices:
+            result = wider[index]
             row = rows[index]
             if result.status == "auto" and result.code:
                 self.outcomes[index] = self.refer(row, result.code, "auto", result.score,
@@ -1030,6 +1101,11 @@ class _DeskRun:
                          row, found=row.name, candidates=outcome.candidates)
             outcomes.append(outcome)
         states: list[ProcedureState] = []
+        posting_rows: dict[str, list[tuple[str, int]]] = {}
+        for outcome in outcomes:
+            if outcome.status in ("posted", "duplicate") and outcome.procedure is not None:
+                posting_rows.setdefault(outcome.procedure, []).append(
+                    (outcome.row.source, outcome.row.row))
         for code in sorted(self.required):
             record = self.required[code]
             procedure = record.procedure
@@ -1047,8 +1123,7 @@ class _DeskRun:
                          expected=procedure.name, found=None,
                          decision=_decision_label(record.decision))
                 continue
-            rows = tuple((o.row.source, o.row.row) for o in outcomes
-                         if o.procedure == code and o.status in ("posted", "duplicate"))
+            rows = tuple(posting_rows.get(code, ()))
             states.append(ProcedureState(
                 code=code, level=self.level, name=procedure.name, field=procedure.field.name,
                 status="outdated" if code in outdated else "posted", rows=rows))
@@ -1178,14 +1253,17 @@ class _DeskRun:
         settings = checker.settings
         record = self.required[code]
         procedure = record.procedure
-        history = checker._timelines()[code][self.level]
-        earlier = [v for v in history if v.valid_from < record.version.valid_from]
         outdated = False
-        if settings.check_names and not conflicted:
-            outdated |= self.compare_name(row, record, earlier)
+        key = checker._key
+        if settings.check_names and not conflicted and (
+            key(row.name) != key(procedure.name)
+        ):
+            outdated |= self.compare_name(row, record, self.earlier(record))
         text = row.processing_time_text
-        if settings.check_times and text:
-            outdated |= self.compare_time(row, record, text, earlier)
+        if settings.check_times and text and (
+            checker.time_signature(text) != checker.time_signature(record.processing_time.text)
+        ):
+            outdated |= self.compare_time(row, record, text, self.earlier(record))
         fee_text = row.fee_text
         if settings.check_fees and fee_text:
             expected = checker.fee_signature(procedure.fees.text)
@@ -1202,8 +1280,14 @@ class _DeskRun:
                          row, procedure=code, name=procedure.name, level=self.level,
                          expected=procedure.fees.text, found=fee_text,
                          decision=_decision_label(record.decision))
-        self.posting_date(row, record)
+        if row.extra:
+            self.posting_date(row, record)
         return outdated
+
+    def earlier(self, record: InForce) -> list[Version]:
+        """The versions of a required procedure at the desk's level before the one in force."""
+        history = self.c._timelines()[record.code][self.level]
+        return [v for v in history if v.valid_from < record.version.valid_from]
 
     def compare_name(self, row: ListingRow, record: InForce, earlier: list[Version]) -> bool:
         checker = self.c
@@ -1227,9 +1311,9 @@ class _DeskRun:
                      row, procedure=code, name=expected_name, level=self.level,
                      expected=expected_name, found=row.name, decision=decision)
             return True
-        distance = Levenshtein.distance(posted, wanted)
+        distance = OSA.distance(posted, wanted)
         prefix_typo = posted.endswith(" " + wanted) and (
-            Levenshtein.distance(head, _PREFIX_TARGET) <= 2
+            OSA.distance(head, _PREFIX_TARGET) <= 2
         )
         if prefix_typo or (distance <= settings.typo_edits
                            and distance <= settings.typo_share * len(wanted)):
@@ -1321,7 +1405,7 @@ def _merge(first: Sequence[MatchCandidate], second: Sequence[MatchCandidate], li
     for cand in (*first, *second):
         kept = best.get(cand.code)
         if kept is None or cand.score > kept.score:
-            best[cand.code] = attrs.evolve(cand, auto=False)
+            best[cand.code] = attrs.evolve(cand, auto=False) if cand.auto else cand
     ranked = sorted(best.values(), key=lambda c: (-c.score, c.code))
     return tuple(ranked[:limit])
 
