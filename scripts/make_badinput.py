@@ -605,7 +605,9 @@ _ISSUER = "Chủ tịch UBND tỉnh Thí Điểm"
 
 
 def _toml_string(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t")
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    escaped = "".join(f"\\u{ord(c):04x}" if ord(c) < 0x20 or ord(c) == 0x7F else c
+                      for c in escaped)
     return f'"{escaped}"'
 
 
@@ -616,10 +618,10 @@ def _decision(number: str, day: str, entries: Sequence[str], *, extra: str = "")
 
 
 def _new(code: str, name: str, field_name: str, level: str = "district",
-         time: str = "05 ngày làm việc") -> str:
+         time: str = "05 ngày làm việc", fees: str = "Không") -> str:
     return (f'[[entries]]\nkind = "new"\ncode = "{code}"\nlevels = ["{level}"]\n\n'
             f"[entries.content]\nname = {_toml_string(name)}\nfield = {_toml_string(field_name)}\n"
-            f'processing_time = "{time}"\nfees = "Không"\n')
+            f'processing_time = {_toml_string(time)}\nfees = {_toml_string(fees)}\n')
 
 
 def _entry(kind: str, code: str, level: str = "district", body: str = "") -> str:
@@ -773,6 +775,12 @@ def catalogs(dest: Path) -> list[Case]:
     rows = _rows("real_procedures.csv")[3:3 + len(hostile)]
     news = [_new(row["code"], name, name if index % 3 == 0 else "Hộ tịch", "commune")
             for index, (row, name) in enumerate(zip(rows, hostile, strict=True))]
+    add("control-characters", "a name, a processing time and a fee with NUL and other "
+        "control characters (TOML escapes)",
+        {later: _decision("20/QĐ-UBND", "2017-05-02", [
+            _new("1.000001", "Đăng ký\x00 khai sinh\x07", "Hộ tịch", "commune",
+                 time="\x00 05 ngày (\x00)", fees="\x00 50.000 đồng (lệ phí\x00)")])},
+        expect="read")
     add("hostile-names", "procedure names and fields that are formulas, HTML and paths",
         {later: _decision("20/QĐ-UBND", "2017-05-02", news)}, expect="read")
     path_desk = unit_text.replace('id = "xa-tung-lam"', 'id = "../../escaped"', 1)

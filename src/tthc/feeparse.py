@@ -372,7 +372,8 @@ def _groups(body: str) -> tuple[str, list[str]]:
             if depth == 0:
                 groups.append(body[start:i])
         elif depth == 0:
-            main.append(char)
+            # A NUL typed in the text would pass for a marker: it is read as a space.
+            main.append(" " if char == _GROUP else char)
     if depth:
         groups.append(body[start:])
     return "".join(main), groups
