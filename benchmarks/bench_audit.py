@@ -223,10 +223,12 @@ def main(argv: list[str] | None = None) -> int:
     report = audit(catalog, listings, AS_OF, AuditSettings(workers=args.workers))
     wall, cpu = time.perf_counter() - wall, cpu_seconds() - cpu
     throughput = len(rows) / wall
+    audit_peak = peak_mib()
     stats = report.stats
     print(f"\naudit ({args.workers} workers): {len(rows):,} rows over {stats['desks']:,} desks in "
           f"{wall:.1f} s wall, "
-          f"{cpu:.1f} s CPU ({throughput:,.0f} rows/s); peak memory {peak_mib():.0f} MiB")
+          f"{cpu:.1f} s CPU ({throughput:,.0f} rows/s); peak memory {audit_peak:.0f} MiB "
+          "(this process and its largest worker)")
     print(f"  rows: {stats['rows']}")
     print(f"  match bands: {stats['match']}")
     print(f"  required {stats['required']['total']} pairs, {stats['required']['postings']:,} "
@@ -235,10 +237,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  by code: {stats['findings']['by_code']}")
     began = time.perf_counter()
     text = report.to_json()
-    print(f"  JSON report: {len(text) / 2**20:.0f} MiB in {time.perf_counter() - began:.1f} s")
+    print(f"  JSON report: {len(text) / 2**20:.0f} MiB in {time.perf_counter() - began:.1f} s; "
+          f"peak memory with it {peak_mib():.0f} MiB")
     del text
     ok_time = wall <= 60
-    ok_memory = peak_mib() <= 4096
+    ok_memory = audit_peak <= 4096
 
     # --- reading files, on a sample of desks ---------------------------------------
     with tempfile.TemporaryDirectory() as folder:
