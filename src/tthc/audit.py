@@ -302,7 +302,8 @@ def audit(
             pairs of the audited desks with (e.g. 445 from a report); a
             difference is a ``count-mismatch`` error, broken down by level
             and field.
-        progress: called with (desks done, desks, desk id) after each desk.
+        progress: called with (desks done, desks, desk id) after each desk, and
+            with (0, desks, "") before the names are matched.
         limits: size limits for reading files.
 
     Raises:
@@ -325,6 +326,8 @@ def audit(
     # The records made below all live until the report is returned: the cyclic
     # collector would only scan them again and again (see tthc._io.gc_paused).
     with gc_paused():
+        if progress is not None:
+            progress(0, len(read), "")
         checker.prefetch(read.items())
         statuses: list[DeskStatus] = []
         total = len(read)

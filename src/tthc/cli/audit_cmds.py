@@ -12,7 +12,8 @@ of other characters turned into ``-``) equals or starts with, followed by
 id wins. With no LISTING, the listings named in the catalogue's
 ``listings/listings.toml`` are audited (the example catalogue ships its
 desks' listings of 31/12/2019), on the manifest's date unless ``--as-of``
-says otherwise, and for ``--desk`` only when given.
+says otherwise, and for ``--desk`` only when given; the manifest's
+``expect_total`` is reconciled unless ``--desk`` or ``--expect-total`` is given.
 
 Exit codes: 0 no error finding, 1 error findings, 2 unusable input.
 """
@@ -172,6 +173,8 @@ def _audit(args: argparse.Namespace) -> int:
             raise argparse.ArgumentTypeError(f"the manifest lists no listing of {args.desk}")
         listings = {desk: list(items) for desk, items in read.items()}
         as_of = as_of or manifest.as_of
+        if expect_total is None and args.desk is None:
+            expect_total = manifest.expect_total
     progress = _Progress()
     try:
         report = audit(catalog, listings, as_of or today(), expect_total=expect_total,
