@@ -341,6 +341,27 @@ class TestHostileText:
         assert "<f " not in sheet
         assert "HYPERLINK" in sheet  # the text itself is kept
 
+    @pytest.mark.parametrize("fmt", ["xlsx", "docx", "html", "csv", "md"])
+    @pytest.mark.parametrize("name", ["hostile-names", "control-characters"])
+    def test_every_format_renders(self, capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                  fmt: str, name: str) -> None:
+        """Formulas, markup and control characters (NUL, BEL) give well-formed files."""
+        from xml.etree import ElementTree
+
+        out = tmp_path / f"list.{fmt}"
+        result = run(capsys, ["posting-list", "--desk", "xa-tung-lam", "--as-of", "2019-12-31",
+                              "--format", fmt, "-o", str(out),
+                              "--catalog", str(CORPUS / "catalogs" / name)])
+
+        assert 0 == result.code
+        if fmt in ("xlsx", "docx"):
+            with zipfile.ZipFile(out) as archive:
+                for member in archive.namelist():
+                    if member.endswith((".xml", ".rels")):
+                        ElementTree.fromstring(archive.read(member))  # well formed
+        else:
+            assert "\x00" not in out.read_text(encoding="utf-8-sig") or fmt == "csv"
+
     def test_path_like_names_write_nothing_there(self, capsys: pytest.CaptureFixture[str],
                                                  tmp_path: Path) -> None:
         """A decision numbered ../../../etc/passwd is written under decisions/, by its slug."""

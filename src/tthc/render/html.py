@@ -36,7 +36,7 @@ from tthc.posting_list import (
     feedback_lines,
     short_date,
 )
-from tthc.render._common import COLUMNS
+from tthc.render._common import COLUMNS, xml_safe
 
 if TYPE_CHECKING:
     import jinja2
@@ -56,6 +56,8 @@ def _template(name: str) -> jinja2.Template:
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         auto_reload=False,
+        # Control characters (a NUL typed into a catalogue) are not allowed in HTML either.
+        finalize=lambda value: xml_safe(value) if isinstance(value, str) else value,
     )
     return env.from_string(source)
 

@@ -30,7 +30,7 @@ from tthc.posting_list import (
     PostingList,
     feedback_lines,
 )
-from tthc.render._common import COLUMNS, neutralise, time_cell
+from tthc.render._common import COLUMNS, neutralise, time_cell, xml_safe
 
 __all__ = ["CSV_HEADER", "markdown_escape", "render_csv", "render_markdown"]
 
@@ -83,8 +83,11 @@ def render_csv(pl: PostingList) -> bytes:
 
 
 def markdown_escape(text: str) -> str:
-    """Escape the characters Markdown (CommonMark, GFM tables) would interpret."""
-    return _MD_SPECIAL.sub(r"\\\1", text.replace("\n", " "))
+    """Escape the characters Markdown (CommonMark, GFM tables) would interpret.
+
+    Control characters (a NUL typed into a catalogue) are dropped.
+    """
+    return _MD_SPECIAL.sub(r"\\\1", xml_safe(text.replace("\n", " ")))
 
 
 def render_markdown(pl: PostingList) -> bytes:
