@@ -772,6 +772,27 @@ class TestSafeWrites:
         assert 2 == result.code
         assert ["xa-tung-lam-2019-12-31.csv"] == leftovers(tmp_path)
 
+    def test_all_desks_all_or_none(self, capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+        """The disk fills up at the fifth of sixteen lists: none is left, nor any temporary file."""
+        real = os.fdopen
+        opened: list[int] = []
+
+        def fdopen(fd: int, *args: Any, **kwargs: Any) -> Any:
+            opened.append(fd)
+            handle = real(fd, *args, **kwargs)
+            return _FullDisk(handle) if len(opened) == 5 else handle
+
+        monkeypatch.setattr(_io.os, "fdopen", fdopen)
+        out = tmp_path / "lists"
+        result = run(capsys, ["posting-list", "--all-desks", "--as-of", "2019-12-31",
+                              "--format", "docx", "-o", str(out), "--catalog", EXAMPLE])
+
+        assert 2 == result.code
+        assert "No space left on device" in result.err
+        assert 5 == len(opened)
+        assert [] == leftovers(out)
+
     def test_output_is_a_folder(self, capsys: pytest.CaptureFixture[str],
                                 tmp_path: Path) -> None:
         result = run(capsys, ["list", "--as-of", "2019-12-31", "-o", str(tmp_path), "--force",

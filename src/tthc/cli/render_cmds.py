@@ -11,13 +11,15 @@ names a file; the zip formats (``xlsx``, ``docx``) need ``-o``. With
 ``--all-desks``, ``-o`` names a folder and each desk open on the date gets
 ``<desk id>-<date>.<format>`` there. Files are written atomically and an
 existing file is replaced only with ``--force``; with ``--all-desks`` every
-target is checked before the first one is written.
+target is checked before the first one is written, and the lists are written
+all together (a failure, such as a full disk, leaves none of them).
 
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -107,7 +109,7 @@ def _stdout(data: bytes) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``posting-list`` with parsed *args*; return the exit code."""
-    from tthc._io import atomic_write
+    from tthc._io import atomic_write, atomic_write_many
     from tthc.posting_list import build_posting_list
     from tthc.render import is_binary, render_posting_list
 
@@ -145,12 +147,14 @@ def run(args: argparse.Namespace) -> int:
             f"{len(existing)} file(s) already exist (use --force to replace them): "
             + ", ".join(existing)
         )
+    rendered: dict[str | os.PathLike[str], bytes | str] = {}
     for desk_id, path in targets:
         try:
-            data = render_posting_list(build_posting_list(catalog, desk_id, day), fmt)
+            rendered[path] = render_posting_list(build_posting_list(catalog, desk_id, day), fmt)
         except TthcError as exc:  # pragma: no cover - open desks always build
             return _usage(f"{desk_id}: {exc}")
-        atomic_write(path, data, force=args.force)
+    # All or none: every file is written before the first is renamed into place.
+    atomic_write_many(rendered, force=args.force)
     skipped = len(catalog.desks) - len(desks)
     note = f"; {skipped} desk(s) not open on {day:%d/%m/%Y} skipped" if skipped else ""
     print(f"tthc: wrote {len(targets)} posting lists to {folder}{note}", file=sys.stderr)
