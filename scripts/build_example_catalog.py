@@ -460,16 +460,7 @@ def build_decisions(
         )
     )
     # 2018: new procedures, repeals, replacements.
-    replaced_2018 = [
-        Entry(
-            kind=EntryKind.REPLACED,
-            code=old[0],
-            levels=(old[1],),
-            successor=new[0],
-            content=content(reals[new[0]]),
-        )
-        for old, new in plan.replaced_2018
-    ]
+    replaced_2018 = replacement_entries(plan.replaced_2018, reals)
     out.append(
         decision(
             numbers,
@@ -537,16 +528,7 @@ def build_decisions(
         )
         for code, level in plan.amended_2019
     ]
-    replaced = [
-        Entry(
-            kind=EntryKind.REPLACED,
-            code=old[0],
-            levels=(old[1],),
-            successor=new[0],
-            content=content(reals[new[0]]),
-        )
-        for old, new in plan.replaced_2019
-    ]
+    replaced = replacement_entries(plan.replaced_2019, reals)
     news = group_entries(EntryKind.NEW, plan.new_2019, new_entry)
     repeals = group_entries(EntryKind.REPEALED, plan.repealed_2019, bare)
     dates = (date(2019, 2, 20), date(2019, 4, 16), date(2019, 6, 24), date(2019, 8, 27))
@@ -653,6 +635,22 @@ def build_decisions(
         )
     )
     return sorted(out, key=lambda d: (d.effective, d.signed, d.number))
+
+
+def replacement_entries(
+    pairs: Sequence[tuple[tuple[str, str], tuple[str, str]]], reals: dict[str, Real]
+) -> list[Entry]:
+    """Entries replacing each old (code, level) by its successor, announced with its content."""
+    return [
+        Entry(
+            kind=EntryKind.REPLACED,
+            code=old[0],
+            levels=(old[1],),
+            successor=new[0],
+            content=content(reals[new[0]]),
+        )
+        for old, new in pairs
+    ]
 
 
 def service_entries(
