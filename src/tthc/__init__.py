@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from tthc import codes, text
+    from tthc.audit import AuditReport, audit
     from tthc.catalog import Catalog, CatalogView, load_catalog
     from tthc.decision import Decision, Entry, EntryKind, ProcedureContent
     from tthc.desk import Desk, FeedbackAddress, Unit
@@ -34,6 +35,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
 _LAZY = {
     "codes": ("tthc.codes", None),
     "text": ("tthc.text", None),
+    "audit": ("tthc.audit", "audit"),
+    "AuditReport": ("tthc.audit", "AuditReport"),
     "Catalog": ("tthc.catalog", "Catalog"),
     "CatalogView": ("tthc.catalog", "CatalogView"),
     "load_catalog": ("tthc.catalog", "load_catalog"),
