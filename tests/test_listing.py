@@ -879,3 +879,20 @@ def test_csv_delimiter_inside_quotes_is_not_counted(tmp_path: Path) -> None:
     listing = read_listing(path)
 
     assert ["1.001612", "2.000720"] == [row.code for row in listing.rows]
+
+
+def test_a_name_mentioning_linh_vuc_is_a_row_not_a_heading(tmp_path: Path) -> None:
+    """In a numbered text list, "… không thuộc lĩnh vực …" inside a name is not a field heading."""
+    path = tmp_path / "list.txt"
+    path.write_text(
+        "I. LĨNH VỰC KHIẾU NẠI, TỐ CÁO\n"
+        "1. Giải quyết tố cáo không thuộc lĩnh vực tố tụng hình sự của công dân đối với lực "
+        "lượng Công an nhân dân thực hiện tại cấp xã (phải là cán bộ thuộc biên chế của lực "
+        "lượng Công an)\n"
+        "2. Thủ tục đăng ký khai sinh\n",
+        encoding="utf-8",
+    )
+    listing = read_listing(path)
+
+    assert 2 == len(listing.rows)
+    assert {"Khiếu nại, tố cáo"} == {row.field for row in listing.rows}

@@ -357,13 +357,18 @@ def _heading(text: str) -> tuple[str, str] | None:
     level = _LEVEL_HEADING.match(rest_words)
     if level and len(_COUNT.sub("", level.group("rest")).split()) <= 4:
         return "level", _LEVEL_NAMES[level.group("level")]
-    if "linh vuc" in rest_words.split(" / ")[-1] or rest_words.startswith("linh vuc"):
+    letters = [ch for ch in clean if ch.isalpha()]
+    shouting = len(letters) >= 4 and all(not ch.islower() for ch in letters)
+    grouped = number is not None and _ROMAN_OR_LETTER.match(number) is not None
+    # "Lĩnh vực …" opens a field heading; inside a sentence ("… trong lĩnh vực …")
+    # it is part of a procedure's name unless the line looks like a heading anyway.
+    if rest_words.startswith("linh vuc") or (
+        "linh vuc" in rest_words and (shouting or grouped)
+    ):
         return "field", _field_name(clean)
     if _COUNT.search(folded):
         return "field", _field_name(clean)
-    letters = [ch for ch in clean if ch.isalpha()]
-    shouting = len(letters) >= 4 and all(not ch.islower() for ch in letters)
-    if (number is not None and _ROMAN_OR_LETTER.match(number)) or shouting:
+    if grouped or shouting:
         return "group", _field_name(clean)
     return None
 
