@@ -98,3 +98,15 @@ def test_dossier_figures_from_the_example_log(capsys: pytest.CaptureFixture[str]
     assert 54599 == data["received"]
     assert {"district": 10289, "commune": 44310} == data["received_by_level"]
     assert "99.99" == data["on_time_rate_percent"]
+
+
+def test_posting_figures_from_the_example_listings(capsys: pytest.CaptureFixture[str]) -> None:
+    """With --listings, the report quotes the audit of the desks' listings on 31 December."""
+    assert 0 == main(["report", "--year", "2019", "--format", "json", "--listings"])
+    posting = json.loads(capsys.readouterr().out)["posting"]
+
+    assert 445 == posting["required"]
+    assert 16 == posting["desks"]
+    assert posting["posted_postings"] < posting["required_postings"]
+    assert posting["errors"] > 0
+    assert not posting["valid"]

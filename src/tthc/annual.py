@@ -34,6 +34,7 @@ from tthc.decision import EntryKind
 from tthc.procedure import Level
 
 if TYPE_CHECKING:  # pragma: no cover
+    from tthc.audit import AuditReport
     from tthc.catalog import Catalog, CatalogView
     from tthc.dossiers import DossierReport
 
@@ -43,6 +44,7 @@ __all__ = [
     "InForceCount",
     "annual_report",
     "dossier_figures",
+    "posting_figures",
     "render_markdown",
     "render_text",
     "to_dict",
@@ -164,6 +166,30 @@ def annual_report(
         posting=posting,
         dossiers=dossiers,
     )
+
+
+def posting_figures(report: AuditReport) -> dict[str, Any]:
+    """The posting figures a yearly report quotes, from an audit of the desks' listings.
+
+    ``required`` counts (procedure, level) pairs; ``required_postings`` and
+    ``posted_postings`` count one per desk (every commune desk posts the commune list).
+    """
+    stats = report.stats
+    by_code = stats["findings"]["by_code"]
+    stale = sum(n for code, n in by_code.items() if code.startswith("stale-"))
+    return {
+        "as_of": report.as_of.isoformat(),
+        "desks": stats["desks"],
+        "required": stats["required"]["total"],
+        "required_postings": stats["required"]["postings"],
+        "posted_postings": stats["posted"]["postings"],
+        "missing": stats["posted"]["missing"],
+        "outdated": stats["posted"]["outdated"],
+        "stale": stale,
+        "errors": stats["findings"]["errors"],
+        "warnings": stats["findings"]["warnings"],
+        "valid": report.valid,
+    }
 
 
 def dossier_figures(report: DossierReport) -> dict[str, Any]:
@@ -323,13 +349,25 @@ def render_text(report: AnnualReport) -> str:
 
 
 def _posting_sentence(posting: Mapping[str, Any]) -> str:
-    required = int(posting.get("required", 0))
-    posted = int(posting.get("posted", 0))
-    errors = int(posting.get("errors", 0))
-    return (
-        f"Kiểm tra niêm yết: {vn_number(posted)}/{vn_number(required)} thủ tục phải niêm yết "
-        f"đã được niêm yết đúng; {vn_number(errors)} sai sót cần khắc phục."
+    desks = int(posting.get("desks", 0))
+    required = int(posting.get("required_postings", 0))
+    posted = int(posting.get("posted_postings", 0))
+    text = (
+        f"Kiểm tra niêm yết tại {vn_number(desks)} Bộ phận Một cửa: {vn_number(posted)}/"
+        f"{vn_number(required)} lượt thủ tục phải niêm yết đã được niêm yết"
     )
+    problems = [
+        f"{vn_number(int(posting[key]))} {label}"
+        for key, label in (
+            ("missing", "thủ tục chưa niêm yết"),
+            ("outdated", "thủ tục niêm yết nội dung cũ"),
+            ("stale", "thủ tục hết hiệu lực vẫn niêm yết"),
+        )
+        if int(posting.get(key, 0))
+    ]
+    if problems:
+        text += "; còn " + ", ".join(problems)
+    return text + "."
 
 
 def _dossier_sentence(dossiers: Mapping[str, Any]) -> str:

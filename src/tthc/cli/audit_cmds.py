@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from tthc.catalog import Catalog
     from tthc.listing import Listing
 
-__all__ = ["desk_from_name", "register"]
+__all__ = ["collect_listings", "desk_from_name", "register"]
 
 
 def _count(text: str) -> int:
@@ -151,30 +151,44 @@ class _Progress:
             sys.stderr.flush()
 
 
+def collect_listings(
+    args: argparse.Namespace, catalog: Catalog
+) -> tuple[dict[str, list[Listing | str]], date | None, int | None]:
+    """The listings named by ``args.listings`` (else the catalogue's manifest), per desk.
+
+    Returns the listings, the audit date (``--as-of``, else the manifest's) and the
+    expected total (``--expect-total``, else the manifest's when every desk is audited).
+    """
+    from tthc.audit import read_manifest
+
+    as_of: date | None = args.as_of
+    expect_total: int | None = getattr(args, "expect_total", None)
+    if args.listings:
+        given: dict[str, list[Listing | str]] = {
+            desk: list(paths) for desk, paths in _assign(args, catalog).items()
+        }
+        return given, as_of, expect_total
+    manifest = read_manifest(args.catalog)
+    if manifest is None:
+        raise argparse.ArgumentTypeError(
+            "no LISTING given, and the catalogue has no listings/listings.toml"
+        )
+    if args.desk is not None:
+        catalog.desk(args.desk)
+    read = manifest.read(args.desk)
+    if not read:
+        raise argparse.ArgumentTypeError(f"the manifest lists no listing of {args.desk}")
+    as_of = as_of or manifest.as_of
+    if expect_total is None and args.desk is None:
+        expect_total = manifest.expect_total
+    return {desk: list(items) for desk, items in read.items()}, as_of, expect_total
+
+
 def _audit(args: argparse.Namespace) -> int:
-    from tthc.audit import audit, read_manifest
+    from tthc.audit import audit
 
     catalog = load(args)
-    as_of: date | None = args.as_of
-    expect_total: int | None = args.expect_total
-    listings: dict[str, list[Listing | str]] = {}
-    if args.listings:
-        listings = {desk: list(paths) for desk, paths in _assign(args, catalog).items()}
-    else:
-        manifest = read_manifest(args.catalog)
-        if manifest is None:
-            raise argparse.ArgumentTypeError(
-                "no LISTING given, and the catalogue has no listings/listings.toml"
-            )
-        if args.desk is not None:
-            catalog.desk(args.desk)
-        read = manifest.read(args.desk)
-        if not read:
-            raise argparse.ArgumentTypeError(f"the manifest lists no listing of {args.desk}")
-        listings = {desk: list(items) for desk, items in read.items()}
-        as_of = as_of or manifest.as_of
-        if expect_total is None and args.desk is None:
-            expect_total = manifest.expect_total
+    listings, as_of, expect_total = collect_listings(args, catalog)
     progress = _Progress()
     try:
         report = audit(catalog, listings, as_of or today(), expect_total=expect_total,

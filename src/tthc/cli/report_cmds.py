@@ -3,12 +3,13 @@
 ::
 
     tthc report --year 2019 [--format text|json|md] [--cut-threshold 0.2]
-                [--dossiers LOG] [-o FILE]
+                [--dossiers LOG] [--listings [LISTING ...]] [-o FILE]
 """
 
 from __future__ import annotations
 
 import argparse
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -52,6 +53,13 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         metavar="LOG",
         help="a dossier log (CSV or XLSX) whose figures the report quotes",
     )
+    p.add_argument(
+        "--listings",
+        nargs="*",
+        metavar="LISTING",
+        help="audit these posted listings (DESK=FILE or FILE) on 31 December and quote the "
+        "posting status; with no value, the catalogue's own listings (its manifest)",
+    )
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: stdout)")
     p.add_argument("--force", action="store_true", help="overwrite an existing FILE")
     p.set_defaults(func=_report)
@@ -72,8 +80,21 @@ def _report(args: argparse.Namespace) -> int:
 
         checked = check_dossiers(catalog, args.dossiers, as_of=datetime(args.year, 12, 31, 23, 59))
         dossiers = dossier_figures(checked)
+    posting = None
+    if args.listings is not None:
+        from tthc.annual import posting_figures
+        from tthc.audit import audit
+        from tthc.cli.audit_cmds import collect_listings
+
+        year_end = date(args.year, 12, 31)
+        options = argparse.Namespace(
+            listings=args.listings, desk=None, as_of=year_end, catalog=args.catalog,
+            expect_total=None,
+        )
+        listings, _, expect_total = collect_listings(options, catalog)
+        posting = posting_figures(audit(catalog, listings, year_end, expect_total=expect_total))
     report = annual_report(
-        catalog, args.year, cut_threshold=args.cut_threshold, dossiers=dossiers
+        catalog, args.year, cut_threshold=args.cut_threshold, dossiers=dossiers, posting=posting
     )
     if args.format == "json":
         text = dump_json(to_dict(report))
