@@ -20,6 +20,17 @@ def test_cli_reference_is_up_to_date() -> None:
     assert 0 == result.returncode, "docs/cli.md is stale: run scripts/gen_cli_reference.py"
 
 
+def test_api_reference_is_up_to_date() -> None:
+    """docs/api.md is what the docstrings say (regenerate with scripts/gen_api_reference.py)."""
+    result = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "gen_api_reference.py"), "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert 0 == result.returncode, "docs/api.md is stale: run scripts/gen_api_reference.py"
+
+
 def test_readme_links_exist() -> None:
     """Every docs/ page the README links to exists."""
     import re
