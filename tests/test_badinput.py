@@ -575,6 +575,7 @@ class TestLimits:
 #: Odd argument values, each refused as a usage error (exit 2) with the value named.
 BAD_ARGUMENTS = [
     ["list", "--as-of", "2019-02-30"],
+    ["list", "--as-of", "1/1/99999999999999999999"],
     ["list", "--level", "huyen-x"],
     ["changes", "--from", "2019-12-31", "--to", "2019-01-01"],
     ["report", "--year", "99999999999999999999"],

@@ -340,7 +340,7 @@ class TestListings:
             assert found.accounted()
             from tthc.audit import AuditReport, audit
 
-            report = tthc_errors_only(lambda: audit(example(), {"xa-tung-lam": found},
+            report = tthc_errors_only(lambda: audit(example_catalog(), {"xa-tung-lam": found},
                                                     date(2019, 12, 31)))
             if isinstance(report, AuditReport):
                 for render in (report.to_text, report.to_json, report.to_csv,
@@ -378,14 +378,14 @@ class TestImporters:
         with written(folder, data, suffix) as path:
             export = tthc_errors_only(lambda: read_portal_export(path))
         if isinstance(export, PortalExport):
-            tthc_errors_only(lambda: diff_portal(export, example(), date(2019, 12, 31)))
+            tthc_errors_only(lambda: diff_portal(export, example_catalog(), date(2019, 12, 31)))
             tthc_errors_only(lambda: seed_decision(export, number="1/QĐ-UBND", issuer="x",
                                                    signed=date(2020, 1, 1),
                                                    default_levels=("commune",)))
 
 
 @cache
-def example() -> Catalog:
+def example_catalog() -> Catalog:
     return load_catalog(EXAMPLE)
 
 
@@ -398,7 +398,7 @@ class TestDossierLogs:
         with written(folder, data, suffix) as path:
             log = tthc_errors_only(lambda: read_dossier_log(path))
         if isinstance(log, DossierLog):
-            report = tthc_errors_only(lambda: check_dossiers(example(), log,
+            report = tthc_errors_only(lambda: check_dossiers(example_catalog(), log,
                                                              default_desk="xa-tung-lam"))
             if not isinstance(report, TthcError):
                 tthc_errors_only(lambda: report.as_dict(["desk", "level", "field", "month"]))
@@ -413,7 +413,7 @@ class TestDossierLogs:
             _csv_bytes(rows).decode("utf-8", errors="replace")
         log = tthc_errors_only(lambda: parse_dossier_log(text))
         if isinstance(log, DossierLog):
-            report = tthc_errors_only(lambda: check_dossiers(example(), log))
+            report = tthc_errors_only(lambda: check_dossiers(example_catalog(), log))
             if not isinstance(report, TthcError):
                 assert len(log.rows) == len(report)
 
@@ -514,6 +514,7 @@ class TestCatalogs:
 class TestArguments:
     @FUZZ
     @given(text=texts)
+    @example(text="1/1/99999999999999999999")  # an OverflowError, found by Atheris
     def test_dates(self, text: str) -> None:
         import argparse
 

@@ -29,7 +29,7 @@ def parse_date(text: str) -> date:
             day, month, year = (int(part) for part in value.split("/"))
             return date(year, month, day)
         return date.fromisoformat(value)
-    except ValueError:
+    except (ValueError, OverflowError):  # 31/12/99999999999999999999 overflows
         raise argparse.ArgumentTypeError(
             f"invalid date {text!r} (expected YYYY-MM-DD or dd/mm/yyyy)"
         ) from None
