@@ -505,14 +505,15 @@ def main(argv: list[str] | None = None) -> int:
     for name in names:
         runs = max(1, round(BUDGET[name][0] * args.scale))
         began = time.monotonic()
-        done = subprocess.run(
-            [sys.executable, __file__, "--worker", name, "--runs", str(runs), "--engine", engine,
-             "--seed", str(args.seed), "--out", str(args.out)],
-            capture_output=True, text=True, check=False,
-            env={**os.environ, "PYTHONPATH": str(REPO / "src"), "PYTHONWARNINGS": "ignore"},
-        )
-        log = done.stdout + done.stderr
-        (args.out / f"log-{name}.txt").write_text(log, encoding="utf-8")
+        log_file = args.out / f"log-{name}.txt"
+        with log_file.open("w", encoding="utf-8") as log_handle:  # progress shows as it runs
+            done = subprocess.run(
+                [sys.executable, __file__, "--worker", name, "--runs", str(runs),
+                 "--engine", engine, "--seed", str(args.seed), "--out", str(args.out)],
+                stdout=log_handle, stderr=subprocess.STDOUT, check=False,
+                env={**os.environ, "PYTHONPATH": str(REPO / "src"), "PYTHONWARNINGS": "ignore"},
+            )
+        log = log_file.read_text(encoding="utf-8", errors="replace")
         match = _DONE.search(log)
         if match and done.returncode == 0:
             tried = int(match.group(1))
