@@ -282,8 +282,8 @@ def _count_dict(count: InForceCount) -> dict[str, Any]:
 def vn_number(value: int | Decimal, places: int = 0) -> str:
     """Format a number the Vietnamese way: dots between thousands, a decimal comma.
 
-    >>> vn_number(54599), vn_number(Decimal("6.556"), 2)
-    ('54.599', '6,56')
+    >>> vn_number(1234567), vn_number(Decimal("6.556"), 2)
+    ('1.234.567', '6,56')
     """
     quantum = Decimal(1).scaleb(-places) if places else Decimal(1)
     number = Decimal(value).quantize(quantum, rounding=ROUND_HALF_UP)
