@@ -8,7 +8,6 @@ it only compares (the tests do that) and exits 1 when the page is stale.
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import inspect
 import sys
@@ -16,6 +15,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(REPO / "scripts"))
+
+from _docgen import write_or_check  # noqa: E402
 
 TARGET = REPO / "docs" / "api.md"
 
@@ -89,15 +91,7 @@ def render() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Write (or with --check, compare) docs/api.md."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true")
-    check = parser.parse_args(argv).check
-    text = render()
-    if check:
-        current = TARGET.read_text(encoding="utf-8") if TARGET.exists() else ""
-        return 0 if current == text else 1
-    TARGET.write_text(text, encoding="utf-8")
-    return 0
+    return write_or_check(TARGET, render(), argv, __doc__.splitlines()[0])
 
 
 if __name__ == "__main__":

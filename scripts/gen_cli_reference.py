@@ -13,6 +13,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(REPO / "scripts"))
+
+from _docgen import write_or_check  # noqa: E402
 
 from tthc.cli import build_parser  # noqa: E402
 
@@ -61,15 +64,7 @@ def render() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Write (or with --check, compare) docs/cli.md."""
-    args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    args.add_argument("--check", action="store_true")
-    check = args.parse_args(argv).check
-    text = render()
-    if check:
-        current = TARGET.read_text(encoding="utf-8") if TARGET.exists() else ""
-        return 0 if current == text else 1
-    TARGET.write_text(text, encoding="utf-8")
-    return 0
+    return write_or_check(TARGET, render(), argv, __doc__.splitlines()[0])
 
 
 if __name__ == "__main__":
