@@ -1,7 +1,7 @@
 """The posting audit at national scale: about 1,000,000 posted rows over 10,000 desks.
 
 A catalogue of 6,000 procedures is built in memory: the names come from
-``benchmarks/bench_matching.py`` (real names from ``../shared/data`` and the
+``benchmarks/bench_matching.py`` (real names from ``tests/data/real`` and the
 real tails that tell near twins apart) when it is importable, else from the
 example catalogue with the same kind of tails. 300 procedures are in force at
 the district level, 100 at the commune level (20 of them at both), the rest at

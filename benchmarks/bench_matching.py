@@ -1,7 +1,7 @@
 """Matching at national scale: about 1,000,000 posted rows over 10,000 desks.
 
 The catalogue has 6,000 procedures, built deterministically from the real
-names in ``../shared/data`` (the real procedure lists and the national
+names in ``tests/data/real`` (the real procedure lists and the national
 portal's list exports) combined with the real variants found in them (the
 tails that tell near twins apart: "có yếu tố nước ngoài", "lưu động",
 "tại khu vực biên giới", ...). Each of 10,000 desks (700 district, 9,300
@@ -53,7 +53,7 @@ from tthc.listing import ListingRow  # noqa: E402
 from tthc.matching import Candidate, Matcher  # noqa: E402
 from tthc.text import match_key, nfc, strip_marks  # noqa: E402
 
-DATA = ROOT.parent / "shared" / "data"
+DATA = ROOT / "tests" / "data" / "real"
 LETTERS = "abcdeghiklmnopqrstuvxyăâđêôơưáàảãạéếềốờ "
 LEVELS = ("Cấp huyện", "Cấp xã", "Cấp huyện, Cấp xã")
 

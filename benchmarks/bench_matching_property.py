@@ -1,6 +1,6 @@
 """The damaged-listing property of tests/test_matching.py, over 10,000 generated rows.
 
-Real procedure names (``../shared/data/real_procedures*.csv``) are posted in
+Real procedure names (``tests/data/real/real_procedures*.csv``) are posted in
 listings, damaged as desks damage them (diacritics stripped, NFD, TCVN3
 bytes, 1-3 character typos, "Thủ tục" added or removed, codes dropped or in
 local form, rows shuffled and duplicated), written to CSV files, read back

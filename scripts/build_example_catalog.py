@@ -1,11 +1,11 @@
-"""Build the example district catalogue (``catalog/``) from the real data in ``shared/data``.
+"""Build the example district catalogue (``catalog/``) from the real data in ``tests/data/real``.
 
 The procedures (codes, names, fields, processing-time and fee texts) are real
 and kept verbatim. The district, its desks, the decision numbers and dates,
 and the assignment of procedures to the district and commune levels are
 illustrative; they are chosen here, deterministically, so that replaying the
 decisions gives the figures of the 2019 district report
-(``shared/reference/district-report-2019.txt``). The library computes those
+(the district's 2019 report, whose figures are listed below). The library computes those
 figures from the decisions; only this script knows them as targets, and it
 checks the catalogue it wrote against them.
 
@@ -41,7 +41,7 @@ from tthc.procedure import Field, OnlineService, PostalService  # noqa: E402
 from tthc.proctime import parse_processing_time  # noqa: E402
 from tthc.text import fold, nfc  # noqa: E402
 
-DEFAULT_DATA = REPO.parent / "shared" / "data"
+DEFAULT_DATA = REPO / "tests" / "data" / "real"
 
 # ---------------------------------------------------------------------------
 # Targets from the 2019 report. Only this script holds them.
@@ -756,7 +756,9 @@ def build_unit() -> Unit:
 def main(argv: Sequence[str] | None = None) -> int:
     """Build the example catalogue; return 0, or 1 when a target is not met."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the shared/data folder")
+    parser.add_argument(
+        "--data", type=Path, default=DEFAULT_DATA, help="the real data folder (tests/data/real)"
+    )
     parser.add_argument("--out", type=Path, default=REPO / "catalog", help="the catalogue folder")
     args = parser.parse_args(argv)
     reals = read_real(args.data)

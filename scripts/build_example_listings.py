@@ -51,7 +51,7 @@ EXPECT_TOTAL = 445
 LOCAL_SUFFIX = "H99"  # an illustrative provincial agency code (no province has H99)
 
 #: A real procedure left out of the catalogue (its source gives no field):
-#: 2.000162, shared/data/real_procedures_district.csv. Posted at the district
+#: 2.000162, tests/data/real/real_procedures_district.csv. Posted at the district
 #: desk, it is a procedure the catalogue does not know.
 UNKNOWN_CODE = "2.000162"
 UNKNOWN_NAME = "Cấp sửa đổi, bổ sung Giấy phép bán lẻ sản phẩm thuốc lá"

@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
-DATA = REPO.parent / "shared" / "data"
+DATA = REPO / "tests" / "data" / "real"
 EXAMPLE = REPO / "catalog"
 PORTAL = DATA / "portal_exports" / "danh-sach-tthc-BoTuPhap.xlsx"
 

@@ -3,7 +3,7 @@
 Offices hand tthc whatever they have: half-copied spreadsheets, files saved
 in the wrong format, legacy-font text, names pasted from web pages. This
 script writes, reproducibly (fixed seeds, fixed zip timestamps), one input
-for each kind of trouble, built from the real data in ``../shared/data`` and
+for each kind of trouble, built from the real data in ``tests/data/real`` and
 the example catalogue, each described by a :class:`Case`:
 
 * input files (for ``dossiers``, ``report --dossiers``, ``import decision``,
@@ -64,7 +64,7 @@ from pathlib import Path
 from typing import Literal
 
 REPO = Path(__file__).resolve().parents[1]
-DATA = REPO.parent / "shared" / "data"
+DATA = REPO / "tests" / "data" / "real"
 EXAMPLE = REPO / "catalog"
 PORTAL_XLSX = DATA / "portal_exports" / "danh-sach-tthc-BoTuPhap.xlsx"
 

@@ -1,7 +1,7 @@
 """Render decision appendices into XLSX, DOCX and CSV files, in the layouts of real decisions.
 
 The fixtures of ``tests/test_importers.py`` are made here from
-``shared/data/decision_appendix_extracts.csv`` as it is: every cell text and
+``tests/data/real/decision_appendix_extracts.csv`` as it is: every cell text and
 heading text is the extract's own, typos and broken syllables included.
 
 * :func:`layout_1766` is the layout of Bình Thuận 1766/QĐ-UBND (03/8/2020),
@@ -38,7 +38,7 @@ from pathlib import Path
 from tthc.decision import Decision, Entry, EntryKind
 from tthc.procedure import Level
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+DATA = Path(__file__).resolve().parent / "data" / "real"
 EXTRACTS = DATA / "decision_appendix_extracts.csv"
 
 

@@ -3,7 +3,7 @@
 The builders keep tests short (``new("1.000001", "district", name=...)``);
 :func:`decision_1766` expresses the real Bình Thuận decision 1766/QĐ-UBND of
 03/8/2020 in the catalogue format, from the rows of
-``shared/data/decision_appendix_extracts.csv`` as they are.
+``tests/data/real/decision_appendix_extracts.csv`` as they are.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from tthc.procedure import Field, Level, OnlineService, PostalService
 from tthc.proctime import ProcessingTime
 from tthc.text import fold
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+DATA = Path(__file__).resolve().parent / "data" / "real"
 ISSUER = "Chủ tịch UBND tỉnh Mẫu"
 
 

@@ -2,7 +2,7 @@
 
 Import from test modules as ``from tests.strategies import ...`` (the tests
 run with ``python -m pytest`` from the repository root). Strategies that
-draw from the real data read ``../shared/data`` as it is; nothing is
+draw from the real data read ``tests/data/real`` as it is; nothing is
 cleaned.
 """
 
@@ -18,7 +18,7 @@ from pathlib import Path
 from hypothesis import strategies as st
 
 #: The real data files (read-only; see their README).
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+DATA = Path(__file__).resolve().parent / "data" / "real"
 
 #: The listing files whose rows carry a ``fee_text`` column.
 FEE_FILES = (

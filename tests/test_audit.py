@@ -42,7 +42,7 @@ from tthc.proctime import parse_processing_time
 from tthc.text import strip_marks
 
 REPO = Path(__file__).resolve().parents[1]
-DATA = REPO.parent / "shared" / "data"
+DATA = REPO / "tests" / "data" / "real"
 LISTINGS = REPO / "catalog" / "listings"
 AS_OF = date(2019, 12, 31)
 

@@ -20,7 +20,7 @@ from tthc.decision import EntryKind
 from tthc.proctime import cut_fraction
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED_DATA = REPO.parent / "shared" / "data"
+REAL_DATA = REPO / "tests" / "data" / "real"
 
 
 @pytest.fixture(name="catalog", scope="module")
@@ -69,7 +69,7 @@ class TestContracts:
 
         real: dict[str, str] = {}
         for name in ("real_procedures.csv", "real_procedures_district.csv"):
-            with (SHARED_DATA / name).open(encoding="utf-8") as handle:
+            with (REAL_DATA / name).open(encoding="utf-8") as handle:
                 for row in csv.DictReader(handle):
                     real.setdefault(row["code"], nfc(row["name"]))
         for version in catalog.versions:

@@ -1,7 +1,7 @@
 """Fuzzing every parser: whatever the input, only tthc's own exceptions escape.
 
 Each parser is given arbitrary input and real input damaged at random (real
-procedure names, processing times, fees and codes from ``shared/data``; the
+procedure names, processing times, fees and codes from ``tests/data/real``; the
 example catalogue's decision files, dossier log and listings; the national
 portal's exports), and the test asserts that it either returns its record
 or raises one of the exceptions it documents, all :class:`~tthc.errors.TthcError`
@@ -93,7 +93,7 @@ _PUNCTUATION = " ,.;:()-/–_'\"%\t\n\r\u00a0…*+=<>[]{}#&|\\"
 
 @cache
 def _real_texts() -> tuple[str, ...]:
-    """Real cells: names, processing times, fees, codes, fields (shared/data, as they are)."""
+    """Real cells: names, processing times, fees, codes, fields (tests/data/real, as they are)."""
     found: list[str] = list(real_names()) + list(real_fee_texts()) + list(real_national_codes())
     for name in ("real_procedures.csv", "decision_appendix_extracts.csv",
                  "public_listing_extracts.csv"):

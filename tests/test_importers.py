@@ -1,9 +1,9 @@
 """Tests for tthc.importers and its commands: real appendices, portal exports, diff, seed.
 
 The appendices are rendered by ``tests/appendix_helpers.py`` from
-``shared/data/decision_appendix_extracts.csv`` as it is (typos and broken
+``tests/data/real/decision_appendix_extracts.csv`` as it is (typos and broken
 syllables kept) into XLSX, DOCX and CSV, in the layouts of real decisions.
-The portal exports are the six real files of ``shared/data/portal_exports``.
+The portal exports are the six real files of ``tests/data/real/portal_exports``.
 """
 
 from __future__ import annotations

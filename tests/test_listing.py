@@ -803,7 +803,7 @@ class TestLimits:
 
 
 class TestRealListings:
-    """The real posted lists in ../shared/data, read as they are."""
+    """The real posted lists in tests/data/real, read as they are."""
 
     def test_public_listing_extracts(self) -> None:
         """Every row of the portal extracts is a procedure row with its group data."""

@@ -20,7 +20,7 @@ from tthc.procedure import (
     PostalService,
 )
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+DATA = Path(__file__).resolve().parent / "data" / "real"
 
 
 class TestLevel:

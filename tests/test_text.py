@@ -122,8 +122,8 @@ class TestReExports:
 
 class TestTables:
     @pytest.mark.parametrize(("name", "rows"), [("tcvn3", 75), ("vni", 134)])
-    def test_package_copy_matches_shared_data(self, name: str, rows: int) -> None:
-        """The packaged table is the shared file, byte for byte, with consistent rows."""
+    def test_package_copy_matches_real_data(self, name: str, rows: int) -> None:
+        """The packaged table is the real data file, byte for byte, with consistent rows."""
         filename = f"{name}_to_unicode.csv"
         packaged = resources.files("tthc").joinpath("data").joinpath(filename).read_bytes()
 

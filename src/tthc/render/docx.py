@@ -1,7 +1,7 @@
 """Posting lists as a Word document in the layout of Nghị định 30/2020/NĐ-CP.
 
 The layout rules of the decree's Phụ lục I (as summarised in
-shared/reference/anchors.md §5, luatvietnam.vn) and how they are applied:
+luatvietnam.vn's summary of the decree) and how they are applied:
 
 - Paper A4 (210 × 297 mm). The decree presents documents in portrait but
   allows landscape ("theo chiều rộng") where the document carries a table
