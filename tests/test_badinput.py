@@ -407,14 +407,15 @@ def _limit_commands(path: str) -> Iterator[tuple[str, list[str]]]:
             yield command, argv(path)
 
 
+@pytest.fixture(name="bombs", scope="module")
+def _bombs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """One zip bomb of each kind, built once for the module."""
+    folder = tmp_path_factory.mktemp("bombs")
+    return {kind: MB.zip_bomb(folder / f"bomb.{kind}", kind=kind) for kind in ("xlsx", "docx")}
+
+
 class TestLimits:
     """Files over the limits are refused before they are read, naming the limit to raise."""
-
-    @pytest.fixture(name="bombs", scope="class")
-    def _bombs(self, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-        folder = tmp_path_factory.mktemp("bombs")
-        return {kind: MB.zip_bomb(folder / f"bomb.{kind}", kind=kind)
-                for kind in ("xlsx", "docx")}
 
     @pytest.mark.parametrize("kind", ["xlsx", "docx"])
     def test_zip_bomb(self, capsys: pytest.CaptureFixture[str], bombs: dict[str, Path],
