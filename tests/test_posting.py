@@ -407,8 +407,8 @@ class TestRows:
         assert [("undecidable-name", 30, None)] == codes(status_one)
         states = {p.code: p.status for p in status_one.procedures}
         assert ("unconfirmed", "unconfirmed") == (states["1.000011"], states["1.000012"])
-        assert "1.000011, 1.000012" == [f for f in status_one.findings
-                                         if f.code == "undecidable-name"][0].expected
+        assert "1.000011, 1.000012" == next(f for f in status_one.findings
+                                            if f.code == "undecidable-name").expected
 
     def test_posted_late(self, catalog: Catalog) -> None:
         """A posting date after the effective date of the version in force is late."""
