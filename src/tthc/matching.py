@@ -1315,7 +1315,8 @@ def assign(scores: Sequence[Mapping[str, float]]) -> tuple[list[str | None], flo
                 break
     chosen: list[str | None] = [None] * n
     for j in range(1, len(columns) + 1):
-        if owner[j]:
+        # A column the row has no score for costs what staying unassigned does.
+        if owner[j] and columns[j - 1] in scores[owner[j] - 1]:
             chosen[owner[j] - 1] = columns[j - 1]
     total = sum(scores[i][c] for i, c in enumerate(chosen) if c is not None)
     return chosen, total
