@@ -52,9 +52,11 @@ __all__ = [
     "MatchCandidate",
     "MatchSettings",
     "MatchStatus",
+    "ABBREVIATIONS",
     "Matcher",
     "assign",
     "assignment_margins",
+    "expand_abbreviations",
     "levels_of",
     "match_rows",
 ]
@@ -283,6 +285,33 @@ def _levels_of_text(text: str) -> frozenset[str]:
         for word in _LEVEL_SPLIT.findall(match.group(1)):
             found.add(_LEVEL_WORDS[word])
     return frozenset(found)
+
+
+# ------------------------------------------------------------------------ abbreviations
+
+#: Abbreviations posted lists use, on match keys, with the words they stand for.
+ABBREVIATIONS: Mapping[str, str] = {
+    "ubnd": "uy ban nhan dan",
+    "hdnd": "hoi dong nhan dan",
+    "gcn": "giay chung nhan",
+    "qsdd": "quyen su dung dat",
+    "qsd": "quyen su dung",
+    "gpxd": "giay phep xay dung",
+    "dkkd": "dang ky kinh doanh",
+}
+_ABBREVIATION = re.compile(r"\b(?:" + "|".join(ABBREVIATIONS) + r")\b")
+
+
+def expand_abbreviations(key: str) -> str:
+    """A match key with the usual abbreviations written out (see :data:`ABBREVIATIONS`).
+
+    >>> from tthc.text import match_key
+    >>> expand_abbreviations(match_key("Cấp GCN QSDĐ lần đầu tại UBND xã"))
+    'cap giay chung nhan quyen su dung dat lan dau tai uy ban nhan dan xa'
+    """
+    if not _ABBREVIATION.search(key):
+        return key
+    return _ABBREVIATION.sub(lambda m: ABBREVIATIONS[m.group(0)], key)
 
 
 # ------------------------------------------------------------------------------ scorer
@@ -737,6 +766,12 @@ class Matcher:
 
     def _row_key(self, name: str) -> str:
         key = match_key(name)
+        if _ABBREVIATION.search(key):
+            # Written out, except where the catalogue itself uses the abbreviation.
+            key = " ".join(
+                ABBREVIATIONS[t] if t in ABBREVIATIONS and t not in self._vocabulary else t
+                for t in key.split()
+            )
         tokens = key.split()
         # A mistyped leading "Thủ tục" ("thu tjc", "thutuc") that match_key left.
         for width in (2, 1):

@@ -62,6 +62,7 @@ The finding codes are listed in :data:`FINDING_TYPES` and documented in
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
@@ -84,6 +85,7 @@ from tthc.matching import (
     Matcher,
     MatchSettings,
     assignment_margins,
+    expand_abbreviations,
 )
 from tthc.procedure import Level
 from tthc.proctime import ParseStatus, ProcessingTime, Qualifier, TimeUnit, parse_processing_time
@@ -602,6 +604,7 @@ class PostingChecker:
         self._by_code: dict[str, dict[str, tuple[Version, ...]]] | None = None
         self._names: dict[str, str] = {}
         self._twins: dict[str, dict[str, tuple[str, ...]]] = {}
+        self._prefix_keys: list[tuple[tuple[str, ...], str]] | None = None
 
     # -- the catalogue side -------------------------------------------------------------
 
@@ -633,6 +636,37 @@ class PostingChecker:
             found = {k: tuple(sorted(v)) for k, v in groups.items() if len(v) > 1}
             self._twins[level] = found
         return found
+
+    def prefixed(self, key: str, level: str, *, equal: bool = False
+                 ) -> tuple[list[str], list[str]]:
+        """Procedures whose name a cut-off name *key* begins: (required at *level*, others).
+
+        *key* (a match key, at least :data:`_PREFIX_WORDS` words) must be the
+        start of the name's key, word for word, its last word possibly cut;
+        a name equal to *key* counts only when *equal* is true.
+        """
+        tokens = key.split()
+        if len(tokens) < _PREFIX_WORDS:
+            return [], []
+        if self._prefix_keys is None:
+            self._prefix_keys = sorted(
+                (tuple(self._key(self._name_of(code)).split()), code)
+                for code in self._timelines()
+            )
+        head, last = tuple(tokens[:-1]), tokens[-1]
+        n = len(tokens)
+        required = self.required(level)
+        inside: list[str] = []
+        others: list[str] = []
+        start = bisect.bisect_left(self._prefix_keys, (head,))
+        for words, code in self._prefix_keys[start:]:
+            if words[: n - 1] != head:
+                break
+            if len(words) >= n and words[n - 1].startswith(last) and (
+                equal or words != tuple(tokens)
+            ):
+                (inside if code in required else others).append(code)
+        return sorted(inside), sorted(others)
 
     def _timelines(self) -> dict[str, dict[str, tuple[Version, ...]]]:
         if self._by_code is None:
@@ -702,7 +736,7 @@ class PostingChecker:
     def _key(self, name: str) -> str:
         key = self._keys.get(name)
         if key is None:
-            key = match_key(name)
+            key = expand_abbreviations(match_key(name))
             self._keys[name] = key
         return key
 
@@ -1087,14 +1121,17 @@ class _DeskRun:
         key = checker._key
         taken: dict[str, set[str]] = {}
         pending: list[int] = []
+        cut_rows = self.cut_off_rows()
         for index, outcome in enumerate(self.outcomes):
-            if outcome is None:
+            if outcome is None or index in cut_rows:
                 continue
             if outcome.status == "posted" and outcome.procedure is not None:
                 taken.setdefault(outcome.procedure, set()).add(key(outcome.row.name))
             elif (outcome.status == "review" and outcome.band == "review"
                   and outcome.candidates and index not in self.conflicts):
                 pending.append(index)
+        for index, (inside, others) in sorted(cut_rows.items()):
+            self.cut_off(index, inside, others, taken)
         if not pending:
             return
 
@@ -1183,6 +1220,69 @@ class _DeskRun:
                     continue
                 self.probable[index] = (pick, *sorted(
                     c for c, s in free.items() if c != pick and score - s < gap))
+
+    def cut_off_rows(self) -> dict[int, tuple[list[str], list[str]]]:
+        """Rows whose name may be the start of a longer name, with those names' procedures.
+
+        A row ending in "..." or "…" (whatever the matcher made of it), a row
+        in review or matching nothing, and a row without code that repeats the
+        name of a procedure posted by code (a longer name cut at the end of a
+        shorter one: "Đăng ký khai sinh lưu động" cut to "Đăng ký khai sinh"),
+        when the start of some longer names: (required procedures, others).
+        """
+        checker = self.c
+        key = checker._key
+        by_code = {o.procedure for o in self.outcomes
+                   if o is not None and o.band == "code" and o.status == "posted"}
+        found: dict[int, tuple[list[str], list[str]]] = {}
+        for index, outcome in enumerate(self.outcomes):
+            if (outcome is None or outcome.band in ("code", "twin") or index in self.conflicts
+                    or index in self.bad_codes):
+                continue
+            row = outcome.row
+            cut = bool(_ELLIPSIS.search(row.name))
+            repeats = outcome.band == "auto" and outcome.procedure in by_code
+            if not (cut or repeats or outcome.status in ("review", "unmatched")):
+                continue
+            inside, others = checker.prefixed(key(row.name), self.level, equal=cut)
+            if inside and (cut or not repeats or any(c not in by_code for c in inside)):
+                found[index] = (inside, others)
+        return found
+
+    def cut_off(self, index: int, inside: list[str], others: list[str],
+                taken: dict[str, set[str]]) -> None:
+        """Decide a cut-off row (see :meth:`cut_off_rows`).
+
+        It posts the one required procedure its name begins that no other
+        row posts, when no procedure outside the desk's list begins so and
+        the row does not repeat the name of a row posting one of the others
+        (a duplicate); with several such procedures, it probably posts them
+        (unconfirmed); with none, it stays as the matcher left it.
+        """
+        checker = self.c
+        outcome = self.outcomes[index]
+        assert outcome is not None
+        row_key = checker._key(outcome.row.name)
+        free = [c for c in inside if c not in taken]
+        duplicate = any(row_key in taken[c] for c in inside if c in taken)
+        if not free:
+            if outcome.status == "posted" and outcome.procedure is not None:
+                taken.setdefault(outcome.procedure, set()).add(row_key)
+            return
+        listed = tuple(
+            MatchCandidate(code=c, name=checker._name_of(c), score=round(
+                100.0 * len(row_key) / max(1, len(checker._key(checker._name_of(c)))), 2))
+            for c in sorted(free, key=lambda c: (len(checker._key(checker._name_of(c))), c))
+        )[: checker.settings.match.limit]
+        if len(free) == 1 and not others and not duplicate:
+            self.outcomes[index] = self.refer(outcome.row, free[0], "assigned",
+                                              listed[0].score, listed)
+            taken.setdefault(free[0], set()).add(row_key)
+            return
+        self.outcomes[index] = RowOutcome(row=outcome.row, status="review", procedure=None,
+                                          band="review", score=listed[0].score,
+                                          candidates=listed)
+        self.probable[index] = tuple(sorted(c.code for c in listed))
 
     def assign_twins(self, twin_rows: Mapping[str, list[int]],
                      twins: Mapping[str, tuple[str, ...]]) -> None:
@@ -1608,6 +1708,11 @@ class _DeskRun:
                 decision=_decision_label(record.decision)))
             return
 
+
+#: A cut-off name is looked up among longer names only from this many words.
+_PREFIX_WORDS = 3
+#: A name cut off by its writer ends so.
+_ELLIPSIS = re.compile(r"(?:\.\.\.|\u2026)\s*$")
 
 #: Rows under review solved together as one assignment, at most (see _DeskRun.resolve).
 _ASSIGN_GROUP = 40
