@@ -41,18 +41,18 @@ from typing import Any, Literal, NamedTuple, Protocol, TypeVar
 import attrs
 import numpy as np
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Indel, Levenshtein
+from rapidfuzz.distance import OSA, Indel, Levenshtein
 
 from tthc import codes
 from tthc.text import fold, match_key
 
 __all__ = [
+    "ABBREVIATIONS",
     "Candidate",
     "Match",
     "MatchCandidate",
     "MatchSettings",
     "MatchStatus",
-    "ABBREVIATIONS",
     "Matcher",
     "assign",
     "assignment_margins",
@@ -314,6 +314,12 @@ def expand_abbreviations(key: str) -> str:
     return _ABBREVIATION.sub(lambda m: ABBREVIATIONS[m.group(0)], key)
 
 
+@lru_cache(maxsize=65536)
+def _name_key(name: str) -> str:
+    """The key names are compared on: :func:`tthc.text.match_key`, abbreviations written out."""
+    return expand_abbreviations(match_key(name))
+
+
 # ------------------------------------------------------------------------------ scorer
 
 _PREFIX_TARGET = "thu tuc"
@@ -366,9 +372,10 @@ def _token_issues(
     """Count (word swaps, unpaired words) between two token lists.
 
     Words in both lists cancel out. What is left is paired up where one
-    word is a plausible misspelling of the other: a Levenshtein distance of
-    at most half the longer word (at least 1), counting a lost or an added
-    space as one more edit ("likhai" for "lại khai"). A pair whose row word
+    word is a plausible misspelling of the other: an edit distance
+    (insertions, deletions, substitutions and swaps of neighbouring letters:
+    optimal string alignment) of at most half the longer word (at least 1),
+    counting a lost or an added space as one more edit ("likhai" for "lại khai"). A pair whose row word
     is itself a word of the catalogue (or a number) counts as a swap: a
     different word, not a typo. What cannot be paired counts as unpaired.
     Returns ``None`` as soon as the differences are sure to cost more than
@@ -392,7 +399,7 @@ def _token_issues(
     half = min(swap_penalty, word_penalty) / 2
     if half * max(n_known, nc - 2 * (nr - n_known)) > allowed:
         return None
-    distance = Levenshtein.distance
+    distance = OSA.distance
     if nr == 1 and nc == 1:
         r, c = row_left[0], cand_left[0]
         limit = max(1, max(len(r), len(c)) // 2)
@@ -532,7 +539,7 @@ class Matcher:
         for index, cand in enumerate(self.candidates):
             by_code.setdefault(_code_key(cand.code), []).append(index)
             cand_levels.append(levels_of(cand.level))
-            members.setdefault(match_key(cand.name), []).append(index)
+            members.setdefault(_name_key(cand.name), []).append(index)
         # Keys in sorted order, so that results do not depend on the candidates' order.
         for key in sorted(members):
             key_index[key] = len(keys)
@@ -689,7 +696,7 @@ class Matcher:
         >>> m.score("Đăng ký khai sinh", "Đăng ký khai sinh lưu động")
         59.07
         """
-        final, _clean = self._final(self._row_key(name), match_key(candidate_name))
+        final, _clean = self._final(self._row_key(name), _name_key(candidate_name))
         return round(final, 2)
 
     def cache_info(self) -> dict[str, int]:
@@ -728,13 +735,13 @@ class Matcher:
         return found, unknown, block, self._row_key(getattr(row, "name", "") or "")
 
     def _own_key(self, found: list[int], block: frozenset[str]) -> str:
-        return match_key(self.candidates[self._own(found, block)].name)
+        return _name_key(self.candidates[self._own(found, block)].name)
 
     def _finish(self, info: tuple[list[int], str | None, frozenset[str], str]) -> _Outcome:
         found, unknown, block, key = info
         if found:
             cand = self.candidates[self._own(found, block)]
-            own_key = match_key(cand.name)
+            own_key = _name_key(cand.name)
             if key == own_key:
                 return _Outcome("code", cand.code, 100.0, (
                     MatchCandidate(code=cand.code, name=cand.name, score=100.0, auto=True),
@@ -765,13 +772,7 @@ class Matcher:
         return found[0]
 
     def _row_key(self, name: str) -> str:
-        key = match_key(name)
-        if _ABBREVIATION.search(key):
-            # Written out, except where the catalogue itself uses the abbreviation.
-            key = " ".join(
-                ABBREVIATIONS[t] if t in ABBREVIATIONS and t not in self._vocabulary else t
-                for t in key.split()
-            )
+        key = _name_key(name)
         tokens = key.split()
         # A mistyped leading "Thủ tục" ("thu tjc", "thutuc") that match_key left.
         for width in (2, 1):
@@ -1256,7 +1257,7 @@ class Matcher:
         if word in self._vocabulary or word.isdigit():
             return False
         limit = settings.typo_letters
-        if Levenshtein.distance(word, cand[differing[0]], score_cutoff=limit) > limit:
+        if OSA.distance(word, cand[differing[0]], score_cutoff=limit) > limit:
             return False
         own = Indel.distance(key, self._keys[k])
         distances = self._pivot_rows[k]

@@ -1127,8 +1127,9 @@ class _DeskRun:
                 continue
             if outcome.status == "posted" and outcome.procedure is not None:
                 taken.setdefault(outcome.procedure, set()).add(key(outcome.row.name))
-            elif (outcome.status == "review" and outcome.band == "review"
+            elif (outcome.status in ("review", "unmatched") and outcome.band in ("review", "none")
                   and outcome.candidates and index not in self.conflicts):
+                # A row matching nothing well enough still resembles its candidates.
                 pending.append(index)
         for index, (inside, others) in sorted(cut_rows.items()):
             self.cut_off(index, inside, others, taken)
@@ -1220,6 +1221,10 @@ class _DeskRun:
                     continue
                 self.probable[index] = (pick, *sorted(
                     c for c, s in free.items() if c != pick and score - s < gap))
+                outcome = self.outcomes[index]
+                if outcome is not None and outcome.status == "unmatched":
+                    # It resembles a procedure the desk must post: a person decides.
+                    self.outcomes[index] = attrs.evolve(outcome, status="review", band="review")
 
     def cut_off_rows(self) -> dict[int, tuple[list[str], list[str]]]:
         """Rows whose name may be the start of a longer name, with those names' procedures.
@@ -1232,8 +1237,17 @@ class _DeskRun:
         """
         checker = self.c
         key = checker._key
-        by_code = {o.procedure for o in self.outcomes
-                   if o is not None and o.band == "code" and o.status == "posted"}
+        # Procedures some other row posts for sure, or may post (a candidate of a row in
+        # review): rows per procedure.
+        claims: dict[str, set[int]] = {}
+        for index, o in enumerate(self.outcomes):
+            if o is None:
+                continue
+            if o.status == "posted" and o.procedure is not None:
+                claims.setdefault(o.procedure, set()).add(index)
+            elif o.status in ("review", "unmatched"):
+                for cand in o.candidates:
+                    claims.setdefault(cand.code, set()).add(index)
         found: dict[int, tuple[list[str], list[str]]] = {}
         for index, outcome in enumerate(self.outcomes):
             if (outcome is None or outcome.band in ("code", "twin") or index in self.conflicts
@@ -1241,11 +1255,19 @@ class _DeskRun:
                 continue
             row = outcome.row
             cut = bool(_ELLIPSIS.search(row.name))
-            repeats = outcome.band == "auto" and outcome.procedure in by_code
+            repeats = outcome.band == "auto" and bool(
+                claims.get(outcome.procedure or "", set()) - {index})
             if not (cut or repeats or outcome.status in ("review", "unmatched")):
                 continue
             inside, others = checker.prefixed(key(row.name), self.level, equal=cut)
-            if inside and (cut or not repeats or any(c not in by_code for c in inside)):
+            if repeats and outcome.procedure is not None:
+                longer = [c for c in inside if c not in claims]
+                if not longer:
+                    continue
+                # The name in full, or the start of a longer one: not sure which.
+                inside = sorted({outcome.procedure, *longer})
+                found[index] = (inside, [*others, outcome.procedure])
+            elif inside:
                 found[index] = (inside, others)
         return found
 
