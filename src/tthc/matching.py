@@ -377,8 +377,9 @@ def _token_issues(
     optimal string alignment) of at most half the longer word (at least 1),
     counting a lost or an added space as one more edit ("likhai" for "lại
     khai"). A pair whose row word is itself a word of the catalogue (or a
-    number) counts as a swap: a different word, not a typo. What cannot be paired counts as unpaired.
-    Returns ``None`` as soon as the differences are sure to cost more than
+    number) counts as a swap: a different word, not a typo. What cannot be
+    paired counts as unpaired. Returns ``None`` as soon as the differences
+    are sure to cost more than
     *allowed* points.
     """
     row_set, row_unique, cand_set, cand_unique = known_sets or (None, None, None, None)
