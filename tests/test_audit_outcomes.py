@@ -109,6 +109,7 @@ class TestThreeOutcomes:
         assert ["1.000419", "1.003583"] == [c.code for c in first.candidates]
         assert f"{first.candidates[0].score:g}" in first.message_en
         assert "1.003583" in first.message_en
+        assert "can post only one of 1.000419, 1.003583" in first.message_en
         assert not [f for f in status.findings if f.code == "missing-procedure"]
         assert 2 == status.stats()["unconfirmed"]
 

@@ -1313,7 +1313,10 @@ class _DeskRun:
         Procedures with identical names (the national database has such
         groups) cannot be told apart by name; the rows posting that name are
         taken to post the group's procedures not posted by code, in code
-        order, and any row beyond the group's size repeats the first.
+        order, and any row beyond the group's size repeats the first. With
+        fewer rows than such procedures, which ones are posted cannot be told
+        by name: the rows stay in review (``undecidable-name``) and the
+        procedures are unconfirmed.
         """
         taken = {o.procedure for o in self.outcomes if o is not None and o.status == "posted"}
         for key, indices in twin_rows.items():
@@ -1414,7 +1417,8 @@ class _DeskRun:
                     field=procedure.field.name, status="unconfirmed",
                     rows=tuple((self.rows[i].source, self.rows[i].row) for i in indices)))
                 if indices[0] not in self.undecidable:
-                    self.unconfirmed(record, [outcomes[i] for i in indices])
+                    self.unconfirmed(record, [outcomes[i] for i in indices],
+                                     self.probable.get(indices[0], ()))
                 continue
             if posted is None:
                 states.append(ProcedureState(code=code, level=self.level, name=procedure.name,
@@ -1439,8 +1443,12 @@ class _DeskRun:
             self.required[c] for c in sorted(self.required)), procedures=tuple(states),
             rows=tuple(outcomes), findings=tuple(self.findings), listings=self.listings)
 
-    def unconfirmed(self, record: InForce, outcomes: Sequence[RowOutcome]) -> None:
-        """A required procedure that rows under review probably post."""
+    def unconfirmed(self, record: InForce, outcomes: Sequence[RowOutcome],
+                    shared: Sequence[str] = ()) -> None:
+        """A required procedure that rows under review probably post.
+
+        *shared*: the procedures the first row probably posts (it posts one of them).
+        """
         code = record.code
         label = self.label(code)
         first = outcomes[0]
@@ -1450,13 +1458,17 @@ class _DeskRun:
         rest_vi = ", ".join(f"{c.code} ({c.score:g})" for c in others) or "không có"
         rest_en = ", ".join(f"{c.code} ({c.score:g})" for c in others) or "none"
         where = ", ".join(f"{o.row.row}" for o in outcomes)
+        one_vi = one_en = ""
+        if len(shared) > 1:
+            one_vi = f" Dòng {row.row} chỉ có thể là một trong: {', '.join(shared)}."
+            one_en = f" Row {row.row} can post only one of {', '.join(shared)}."
         self.add("unconfirmed-procedure",
                  f"{label} có thể đã niêm yết ở dòng {where} \u201c{row.name}\u201d "
-                 f"({score:g} điểm) nhưng chưa xác định chắc chắn; TTHC gần khác: {rest_vi}. "
-                 "Cần người kiểm tra và ghi mã số TTHC.",
+                 f"({score:g} điểm) nhưng chưa xác định chắc chắn; TTHC gần khác: {rest_vi}."
+                 f"{one_vi} Cần người kiểm tra và ghi mã số TTHC.",
                  f"{label} is probably posted at row {where} \u201c{row.name}\u201d (score "
-                 f"{score:g}) but not for sure; other candidates: {rest_en}. A person should "
-                 "check it and write the code in the listing.",
+                 f"{score:g}) but not for sure; other candidates: {rest_en}.{one_en} A person "
+                 "should check it and write the code in the listing.",
                  row, procedure=code, name=record.procedure.name, level=self.level,
                  expected=record.procedure.name, found=row.name,
                  candidates=first.candidates)
