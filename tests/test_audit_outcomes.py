@@ -147,6 +147,34 @@ class TestThreeOutcomes:
         assert "unconfirmed" == state(status, "1.000419")
         assert "assigned" not in {o.band for o in status.rows}
 
+    def test_a_cut_off_name_posts_the_longer_one(self, catalog: Catalog, listing: Listing
+                                                 ) -> None:
+        """ "Tiếp nhận đối tượng bảo trợ xã hội có hoàn cảnh..." begins one required name only."""
+        cut = "Tiếp nhận đối tượng bảo trợ xã hội có hoàn cảnh..."
+        status = check(catalog, damaged(listing, {"2.000286": cut}))
+
+        assert ("posted", "2.000286", "assigned") == outcome_of(status, "2.000286")
+
+    def test_a_name_cut_to_another_name_is_not_sure(self, catalog: Catalog, listing: Listing
+                                                    ) -> None:
+        """ "Thủ tục đăng ký khai sinh lưu động" cut to "Thủ tục đăng ký khai sinh", the name of
+        1.001193 (posted by code): the row is not taken for sure, 1.003583 is unconfirmed."""
+        status = check(catalog, damaged(listing, {"1.003583": "Thủ tục đăng ký khai sinh"}))
+
+        assert "unconfirmed" == state(status, "1.003583")
+        assert "posted" == state(status, "1.001193")
+        assert not [o for o in status.rows if o.band != "code" and o.procedure == "1.001193"]
+
+    def test_abbreviations_are_the_words(self, catalog: Catalog, listing: Listing) -> None:
+        """ "GCN" for "Giấy chứng nhận": posted for sure, and no outdated-name finding."""
+        name = next(r.name for r in listing.rows if r.code == "1.013170")
+        status = check(catalog, damaged(listing, {"1.013170": name.replace("Giấy chứng nhận",
+                                                                           "GCN")}))
+
+        assert ("posted", "1.013170") == outcome_of(status, "1.013170")[:2]
+        assert not [f for f in status.findings
+                    if f.procedure == "1.013170" and f.code == "outdated-name"]
+
     def test_a_row_like_nothing_leaves_the_procedure_missing(self, catalog: Catalog,
                                                              listing: Listing) -> None:
         """A removed procedure is missing (an error): nothing resembles it."""
