@@ -69,7 +69,8 @@ class TestSettings:
         recorded = settings.as_dict()
 
         assert {"auto", "review", "gap", "floor", "limit", "spread", "twin_distance",
-                "word_penalty", "swap_penalty", "scorer"} == set(recorded)
+                "word_penalty", "swap_penalty", "typo_words", "typo_letters",
+                "scorer"} == set(recorded)
         assert settings.review < settings.auto
 
     @pytest.mark.parametrize(

@@ -393,7 +393,8 @@ class TestRows:
         assert review.candidates[0].code in ("1.000001", "1.000002")
 
     def test_twins_are_assigned_in_code_order(self, catalog: Catalog) -> None:
-        """Rows naming procedures that share a name post them, in code order."""
+        """Rows naming procedures that share a name post them, in code order; fewer rows
+        than procedures cannot be told apart: undecidable by name, none reported missing."""
         twin = "Hỗ trợ phát triển sản xuất cộng đồng"
         both = [r for r in good_rows() if r.code not in ("1.000011", "1.000012")]
         two = [*both, row(30, twin), row(31, twin)]
@@ -403,7 +404,11 @@ class TestRows:
 
         assert ["1.000011", "1.000012"] == [r.procedure for r in status_two.rows[-2:]]
         assert {"twin"} == {r.band for r in status_two.rows[-2:]}
-        assert [("missing-procedure", None, "1.000012")] == codes(status_one)
+        assert [("undecidable-name", 30, None)] == codes(status_one)
+        states = {p.code: p.status for p in status_one.procedures}
+        assert ("unconfirmed", "unconfirmed") == (states["1.000011"], states["1.000012"])
+        assert "1.000011, 1.000012" == next(f for f in status_one.findings
+                                            if f.code == "undecidable-name").expected
 
     def test_posted_late(self, catalog: Catalog) -> None:
         """A posting date after the effective date of the version in force is late."""

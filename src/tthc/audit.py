@@ -50,6 +50,7 @@ from tthc.errors import InputError, Problem
 from tthc.listing import Limits, Listing, read_listing
 from tthc.posting import (
     FINDING_TYPES,
+    MATCH_BANDS,
     AuditSettings,
     DeskStatus,
     Finding,
@@ -76,7 +77,7 @@ __all__ = [
 ]
 
 #: The version of the JSON report's shape; it changes only when keys change.
-REPORT_VERSION = 1
+REPORT_VERSION = 2
 
 #: A listing as :func:`audit` accepts it: read already, or a file to read.
 ListingSource: TypeAlias = "Listing | str | os.PathLike[str]"
@@ -102,8 +103,12 @@ class DeskSummary:
     rows_unmatched: int
     rows_skipped: int
     required: int
+    #: Required procedures posted for sure (``outdated`` ones included).
     posted: int
     outdated: int
+    #: Required procedures a row under review probably posts (a warning each).
+    unconfirmed: int
+    #: Required procedures no row resembles (an error each).
     missing: int
     errors: int
     warnings: int
@@ -232,6 +237,27 @@ class AuditReport:
             writer.writerow([_safe_cell("" if v is None else str(v)) for v in cells])
         return buffer.getvalue()
 
+    def to_desks_csv(self) -> str:
+        """One row per desk: its rows, and its required procedures posted, unconfirmed, missing.
+
+        >>> from tthc.audit import DESK_CSV_COLUMNS
+        >>> DESK_CSV_COLUMNS[7:12]
+        ('required', 'posted', 'outdated', 'unconfirmed', 'missing')
+        """
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(DESK_CSV_COLUMNS)
+        for d in self.desks:
+            data = d.as_dict()
+            data["listings"] = "; ".join(d.listings)
+            writer.writerow([_safe_cell(str(data[c])) for c in DESK_CSV_COLUMNS])
+        return buffer.getvalue()
+
+
+#: The columns of :meth:`AuditReport.to_desks_csv`.
+DESK_CSV_COLUMNS = ("desk", "level", "listings", "rows_read", "rows_matched", "rows_unmatched",
+                    "rows_skipped", "required", "posted", "outdated", "unconfirmed", "missing",
+                    "errors", "warnings", "infos")
 
 #: The columns of :meth:`AuditReport.to_csv`.
 CSV_COLUMNS = ("severity", "code", "desk", "source", "sheet", "row", "procedure", "name",
@@ -256,7 +282,7 @@ def report_schema() -> dict[str, Any]:
     """The JSON Schema of :meth:`AuditReport.to_dict` (``tthc/data/audit-report.schema.json``).
 
     >>> report_schema()["properties"]["version"]["const"]
-    1
+    2
     """
     from importlib.resources import files
 
@@ -381,6 +407,7 @@ def _summary(status: DeskStatus) -> DeskSummary:
         required=stats["required"],
         posted=stats["posted"],
         outdated=stats["outdated"],
+        unconfirmed=stats["unconfirmed"],
         missing=stats["missing"],
         errors=severities["error"],
         warnings=severities["warning"],
@@ -392,7 +419,7 @@ def _stats(statuses: list[DeskStatus], findings: list[Finding],
            required_pairs: Mapping[tuple[str, str], Any], desks: Sequence[DeskSummary]
            ) -> dict[str, Any]:
     skipped: Counter[str] = Counter()
-    bands: Counter[str] = Counter({"code": 0, "auto": 0, "twin": 0, "review": 0, "none": 0})
+    bands: Counter[str] = Counter(dict.fromkeys(MATCH_BANDS, 0))
     for status in statuses:
         for listing in status.listings:
             skipped.update(item.reason for item in listing.skipped)
@@ -419,6 +446,7 @@ def _stats(statuses: list[DeskStatus], findings: list[Finding],
         "posted": {
             "postings": sum(d.posted for d in desks),
             "outdated": sum(d.outdated for d in desks),
+            "unconfirmed": sum(d.unconfirmed for d in desks),
             "missing": sum(d.missing for d in desks),
         },
         "findings": {
@@ -442,7 +470,8 @@ def _reconcile(expected: int, pairs: Mapping[tuple[str, str], Any],
     """Required pairs against *expected*, by level and field, with what every desk posts."""
     posted_everywhere: set[tuple[str, str]] = set()
     for level, statuses in levels.items():
-        sets = [{p.code for p in s.procedures if p.status != "missing"} for s in statuses]
+        sets = [{p.code for p in s.procedures if p.status in ("posted", "outdated")}
+                for s in statuses]
         common = set.intersection(*sets) if sets else set()
         posted_everywhere.update((code, level) for code in common)
     by_level: dict[str, dict[str, int]] = {}
@@ -504,12 +533,13 @@ def _figures(report: AuditReport) -> list[str]:
         f"Rows: {rows['read']} read = {rows['matched']} matched + {rows['unmatched']} unmatched"
         f" + {rows['skipped']} skipped ({skipped})",
         f"Matching: {match.get('code', 0)} by code, {match.get('auto', 0)} by name, "
+        f"{match.get('assigned', 0)} by name with the listing in view, "
         f"{match.get('twin', 0)} by a shared name, "
         f"{match.get('review', 0)} to review, {match.get('none', 0)} not matched",
         f"Required: {req['total']} (procedure, level) pairs ({levels}), {req['codes']} codes; "
         f"{req['postings']} postings over {stats['desks']} desk(s)",
         f"Posted: {posted['postings']} of {req['postings']} ({posted['outdated']} outdated), "
-        f"{posted['missing']} missing",
+        f"{posted['unconfirmed']} unconfirmed, {posted['missing']} missing",
         f"Findings: {counts['errors']} error(s), {counts['warnings']} warning(s), "
         f"{counts['infos']} info",
     ]
@@ -529,11 +559,13 @@ def _text(report: AuditReport, limit: int | None) -> Iterable[str]:
     yield from _figures(report)
     yield ""
     header = (f"{'desk':<20} {'level':<9} {'rows':>5} {'required':>8} {'posted':>6} "
-              f"{'missing':>7} {'outdated':>8} {'errors':>6} {'warnings':>8}")
+              f"{'unconfirmed':>11} {'missing':>7} {'outdated':>8} {'errors':>6} "
+              f"{'warnings':>8}")
     yield header
     for d in report.desks:
         yield (f"{d.desk:<20} {d.level:<9} {d.rows_read:>5} {d.required:>8} {d.posted:>6} "
-               f"{d.missing:>7} {d.outdated:>8} {d.errors:>6} {d.warnings:>8}")
+               f"{d.unconfirmed:>11} {d.missing:>7} {d.outdated:>8} {d.errors:>6} "
+               f"{d.warnings:>8}")
     if report.total is not None and not report.total.reconciled:
         yield ""
         yield "Required pairs by level and field (posted at every desk of the level):"
@@ -570,12 +602,13 @@ def _markdown(report: AuditReport) -> Iterable[str]:
     yield ""
     yield "## Desks"
     yield ""
-    yield ("| desk | level | rows | required | posted | missing | outdated | errors | "
-           "warnings | info |")
-    yield "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+    yield ("| desk | level | rows | required | posted | unconfirmed | missing | outdated | "
+           "errors | warnings | info |")
+    yield "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     for d in report.desks:
         yield (f"| {d.desk} | {d.level} | {d.rows_read} | {d.required} | {d.posted} | "
-               f"{d.missing} | {d.outdated} | {d.errors} | {d.warnings} | {d.infos} |")
+               f"{d.unconfirmed} | {d.missing} | {d.outdated} | {d.errors} | {d.warnings} | "
+               f"{d.infos} |")
     if report.total is not None:
         yield ""
         yield "## Required total"

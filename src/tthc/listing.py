@@ -46,7 +46,7 @@ import attrs
 from tthc import codes
 from tthc._io import input_limit
 from tthc.errors import InputError, LimitExceeded, Problem
-from tthc.legacy import decode_bytes, decode_legacy, detect_legacy
+from tthc.legacy import decode_bytes, decode_cell, detect_legacy
 from tthc.procedure import Field
 from tthc.text import fold, nfc
 
@@ -261,6 +261,7 @@ def _limit(source: str, message: str, *, path: str = "") -> LimitExceeded:
 # ------------------------------------------------------------------------------ headers
 
 
+@functools.lru_cache(maxsize=65536)
 def _norm(text: str) -> str:
     """Folded, punctuation as spaces, footnote marks dropped: how headers compare."""
     folded = re.sub(r"[^0-9a-z]+", " ", fold(text)).strip()
@@ -412,7 +413,7 @@ class _Legacy:
         """The cell in Unicode: converted when it can only be legacy text."""
         if self.encoding is None or not text or text.isascii() or not _cp1252_only(text):
             return text
-        converted = decode_legacy(text, self.encoding)
+        converted = decode_cell(text, self.encoding)
         if converted != text:
             self.used = True
         return converted

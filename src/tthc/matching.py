@@ -34,25 +34,29 @@ import multiprocessing
 import os
 import re
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any, Literal, NamedTuple, Protocol, TypeVar
 
 import attrs
 import numpy as np
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Indel, Levenshtein
+from rapidfuzz.distance import OSA, Indel, Levenshtein
 
 from tthc import codes
 from tthc.text import fold, match_key
 
 __all__ = [
+    "ABBREVIATIONS",
     "Candidate",
     "Match",
     "MatchCandidate",
     "MatchSettings",
     "MatchStatus",
     "Matcher",
+    "assign",
+    "assignment_margins",
+    "expand_abbreviations",
     "levels_of",
     "match_rows",
 ]
@@ -135,6 +139,12 @@ class MatchSettings:
     #: deletions (a near twin a few typos away) is accepted automatically only
     #: for a row equal to its name (after :func:`tthc.text.match_key`).
     twin_distance: int = 12
+    #: Word-level typo tolerance for candidates with near twins: a row of a
+    #: name of at least this many words, differing in one word by at most
+    #: :attr:`typo_letters` edited letters, may be accepted (see
+    #: :meth:`Matcher._typo_of`).
+    typo_words: int = 6
+    typo_letters: int = 2
     #: Points taken off per word that one name has and the other lacks.
     word_penalty: float = 10.0
     #: Points taken off per word replaced by another word the catalogue knows.
@@ -277,6 +287,39 @@ def _levels_of_text(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
+# ------------------------------------------------------------------------ abbreviations
+
+#: Abbreviations posted lists use, on match keys, with the words they stand for.
+ABBREVIATIONS: Mapping[str, str] = {
+    "ubnd": "uy ban nhan dan",
+    "hdnd": "hoi dong nhan dan",
+    "gcn": "giay chung nhan",
+    "qsdd": "quyen su dung dat",
+    "qsd": "quyen su dung",
+    "gpxd": "giay phep xay dung",
+    "dkkd": "dang ky kinh doanh",
+}
+_ABBREVIATION = re.compile(r"\b(?:" + "|".join(ABBREVIATIONS) + r")\b")
+
+
+def expand_abbreviations(key: str) -> str:
+    """A match key with the usual abbreviations written out (see :data:`ABBREVIATIONS`).
+
+    >>> from tthc.text import match_key
+    >>> expand_abbreviations(match_key("Cấp GCN QSDĐ lần đầu tại UBND xã"))
+    'cap giay chung nhan quyen su dung dat lan dau tai uy ban nhan dan xa'
+    """
+    if not _ABBREVIATION.search(key):
+        return key
+    return _ABBREVIATION.sub(lambda m: ABBREVIATIONS[m.group(0)], key)
+
+
+@lru_cache(maxsize=65536)
+def _name_key(name: str) -> str:
+    """The key names are compared on: :func:`tthc.text.match_key`, abbreviations written out."""
+    return expand_abbreviations(match_key(name))
+
+
 # ------------------------------------------------------------------------------ scorer
 
 _PREFIX_TARGET = "thu tuc"
@@ -329,12 +372,14 @@ def _token_issues(
     """Count (word swaps, unpaired words) between two token lists.
 
     Words in both lists cancel out. What is left is paired up where one
-    word is a plausible misspelling of the other: a Levenshtein distance of
-    at most half the longer word (at least 1), counting a lost or an added
-    space as one more edit ("likhai" for "lại khai"). A pair whose row word
-    is itself a word of the catalogue (or a number) counts as a swap: a
-    different word, not a typo. What cannot be paired counts as unpaired.
-    Returns ``None`` as soon as the differences are sure to cost more than
+    word is a plausible misspelling of the other: an edit distance
+    (insertions, deletions, substitutions and swaps of neighbouring letters:
+    optimal string alignment) of at most half the longer word (at least 1),
+    counting a lost or an added space as one more edit ("likhai" for "lại
+    khai"). A pair whose row word is itself a word of the catalogue (or a
+    number) counts as a swap: a different word, not a typo. What cannot be
+    paired counts as unpaired. Returns ``None`` as soon as the differences
+    are sure to cost more than
     *allowed* points.
     """
     row_set, row_unique, cand_set, cand_unique = known_sets or (None, None, None, None)
@@ -355,7 +400,7 @@ def _token_issues(
     half = min(swap_penalty, word_penalty) / 2
     if half * max(n_known, nc - 2 * (nr - n_known)) > allowed:
         return None
-    distance = Levenshtein.distance
+    distance = OSA.distance
     if nr == 1 and nc == 1:
         r, c = row_left[0], cand_left[0]
         limit = max(1, max(len(r), len(c)) // 2)
@@ -495,7 +540,7 @@ class Matcher:
         for index, cand in enumerate(self.candidates):
             by_code.setdefault(_code_key(cand.code), []).append(index)
             cand_levels.append(levels_of(cand.level))
-            members.setdefault(match_key(cand.name), []).append(index)
+            members.setdefault(_name_key(cand.name), []).append(index)
         # Keys in sorted order, so that results do not depend on the candidates' order.
         for key in sorted(members):
             key_index[key] = len(keys)
@@ -652,7 +697,7 @@ class Matcher:
         >>> m.score("Đăng ký khai sinh", "Đăng ký khai sinh lưu động")
         59.07
         """
-        final, _clean = self._final(self._row_key(name), match_key(candidate_name))
+        final, _clean = self._final(self._row_key(name), _name_key(candidate_name))
         return round(final, 2)
 
     def cache_info(self) -> dict[str, int]:
@@ -691,13 +736,13 @@ class Matcher:
         return found, unknown, block, self._row_key(getattr(row, "name", "") or "")
 
     def _own_key(self, found: list[int], block: frozenset[str]) -> str:
-        return match_key(self.candidates[self._own(found, block)].name)
+        return _name_key(self.candidates[self._own(found, block)].name)
 
     def _finish(self, info: tuple[list[int], str | None, frozenset[str], str]) -> _Outcome:
         found, unknown, block, key = info
         if found:
             cand = self.candidates[self._own(found, block)]
-            own_key = match_key(cand.name)
+            own_key = _name_key(cand.name)
             if key == own_key:
                 return _Outcome("code", cand.code, 100.0, (
                     MatchCandidate(code=cand.code, name=cand.name, score=100.0, auto=True),
@@ -728,7 +773,7 @@ class Matcher:
         return found[0]
 
     def _row_key(self, name: str) -> str:
-        key = match_key(name)
+        key = _name_key(name)
         tokens = key.split()
         # A mistyped leading "Thủ tục" ("thu tjc", "thutuc") that match_key left.
         for width in (2, 1):
@@ -1173,18 +1218,170 @@ class Matcher:
     def _unambiguous(self, key: str, k: int) -> bool:
         """Tell whether a row with *key* can only mean candidate key *k*.
 
-        A row equal to the candidate's key can. Otherwise the candidate must
-        have no other name within :attr:`MatchSettings.twin_distance`
-        insertions and deletions, and the row must lie less than half-way
-        to that nearest other name: then, by the triangle inequality, the row
-        is nearer to this candidate than to any other.
+        A row equal to the candidate's key can. Otherwise, when the candidate
+        has no other name within :attr:`MatchSettings.twin_distance`
+        insertions and deletions, the row must lie less than half-way to that
+        nearest other name: then, by the triangle inequality, the row is
+        nearer to this candidate than to any other. A candidate with near
+        twins is still certain for a row that is a letter-level typo of it
+        (see :meth:`_typo_of`).
         """
         if self._keys[k] == key:
             return True
         nearest = self._nearest[k]
         if nearest < self.settings.twin_distance:
-            return False
+            return self._typo_of(key, k)
         return 2 * Indel.distance(key, self._keys[k]) < nearest
+
+    def _typo_of(self, key: str, k: int) -> bool:
+        """Tell whether *key* is a typo of key *k* that none of its near twins explains.
+
+        Word-level typo tolerance: the row has the candidate's words, in
+        order, except one word with at most
+        :attr:`MatchSettings.typo_letters` letters edited (a word that is
+        not itself a word of the catalogue), the name is long (at least
+        :attr:`MatchSettings.typo_words` words), and every other name
+        within :attr:`MatchSettings.twin_distance` of the candidate differs
+        from the row by whole words (a word more, less or replaced), and is
+        farther from it. Twins differ by words ("lưu động", "lại"); a
+        damaged copy of one of them differs by letters.
+        """
+        settings = self.settings
+        tokens = key.split()
+        cand = self._key_tokens[k]
+        if len(tokens) != len(cand) or len(cand) < settings.typo_words:
+            return False
+        differing = [i for i, (a, b) in enumerate(zip(tokens, cand, strict=True)) if a != b]
+        if len(differing) != 1:
+            return False
+        word = tokens[differing[0]]
+        if word in self._vocabulary or word.isdigit():
+            return False
+        limit = settings.typo_letters
+        if OSA.distance(word, cand[differing[0]], score_cutoff=limit) > limit:
+            return False
+        own = Indel.distance(key, self._keys[k])
+        distances = self._pivot_rows[k]
+        for twin in np.flatnonzero(distances < settings.twin_distance):
+            j = int(twin)
+            if j == k:
+                continue
+            if _token_issues(tokens, self._key_tokens[j], self._vocabulary) == (0, 0):
+                return False  # the row is a letter-level typo of the twin too
+            if Indel.distance(key, self._keys[j]) <= own:
+                return False
+        return True
+
+
+# -------------------------------------------------------------------------- assignment
+
+
+def assign(scores: Sequence[Mapping[str, float]]) -> tuple[list[str | None], float]:
+    """The best one-to-one assignment of rows to candidates, and its total score.
+
+    *scores* holds, per row, the candidates it may post with their scores
+    (positive). Each candidate goes to at most one row, a row may stay
+    unassigned, and the sum of the scores of the pairs is the largest
+    possible. Ties go to the first rows and the smallest candidates.
+
+    The Hungarian method (shortest augmenting paths with potentials, the
+    O(n²m) form): exact, and quick on the small groups of rows a desk
+    leaves to review, so no linear-programming dependency is needed.
+
+    >>> assign([{"A": 95.0, "B": 92.0}, {"A": 92.0, "B": 95.0}])
+    (['A', 'B'], 190.0)
+    >>> assign([{"A": 90.0}, {"A": 80.0, "B": 50.0}])
+    (['A', 'B'], 140.0)
+    >>> assign([{"A": 90.0}, {"A": 80.0}])
+    (['A', None], 90.0)
+    """
+    columns = sorted({c for row in scores for c in row})
+    n = len(scores)
+    if not n or not columns:
+        return [None] * n, 0.0
+    index = {c: j for j, c in enumerate(columns)}
+    # One dummy column per row (weight 0) lets any row stay unassigned.
+    m = len(columns) + n
+    # Costs: minus the score, with a tiny preference for earlier candidates
+    # so that ties are broken the same way every time.
+    eps = 1e-9
+    cost = [[0.0] * m for _ in range(n)]
+    for i, row in enumerate(scores):
+        for c, value in row.items():
+            cost[i][index[c]] = -value + eps * index[c]
+    inf = float("inf")
+    u = [0.0] * (n + 1)
+    v = [0.0] * (m + 1)
+    owner = [0] * (m + 1)
+    way = [0] * (m + 1)
+    for i in range(1, n + 1):
+        owner[0] = i
+        j0 = 0
+        minv = [inf] * (m + 1)
+        used = [False] * (m + 1)
+        while True:
+            used[j0] = True
+            i0 = owner[j0]
+            delta = inf
+            j1 = 0
+            row_cost = cost[i0 - 1]
+            ui0 = u[i0]
+            for j in range(1, m + 1):
+                if not used[j]:
+                    cur = row_cost[j - 1] - ui0 - v[j]
+                    if cur < minv[j]:
+                        minv[j] = cur
+                        way[j] = j0
+                    if minv[j] < delta:
+                        delta = minv[j]
+                        j1 = j
+            for j in range(m + 1):
+                if used[j]:
+                    u[owner[j]] += delta
+                    v[j] -= delta
+                else:
+                    minv[j] -= delta
+            j0 = j1
+            if owner[j0] == 0:
+                break
+        while True:
+            j1 = way[j0]
+            owner[j0] = owner[j1]
+            j0 = j1
+            if j0 == 0:
+                break
+    chosen: list[str | None] = [None] * n
+    for j in range(1, len(columns) + 1):
+        # A column the row has no score for costs what staying unassigned does.
+        if owner[j] and columns[j - 1] in scores[owner[j] - 1]:
+            chosen[owner[j] - 1] = columns[j - 1]
+    total = sum(scores[i][c] for i, c in enumerate(chosen) if c is not None)
+    return chosen, total
+
+
+def assignment_margins(scores: Sequence[Mapping[str, float]]
+                       ) -> tuple[list[str | None], list[float]]:
+    """:func:`assign`, with how much each pair is worth to the whole.
+
+    The margin of row *i*'s pair is the best total less the best total
+    without that pair: how much the listing as a whole loses if the row
+    does not post that candidate. A large margin means the other rows leave
+    no other reading; a margin near zero, that another assignment is as
+    good.
+
+    >>> assignment_margins([{"A": 95.0, "B": 92.0}, {"A": 92.0, "B": 95.0}])
+    (['A', 'B'], [6.0, 6.0])
+    """
+    chosen, total = assign(scores)
+    margins: list[float] = []
+    for i, code in enumerate(chosen):
+        if code is None:
+            margins.append(0.0)
+            continue
+        without = [dict(row) for row in scores]
+        del without[i][code]
+        margins.append(round(total - assign(without)[1], 6))
+    return chosen, margins
 
 
 #: The matcher, the function and the work of each child, while forked children run.

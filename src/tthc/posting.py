@@ -62,6 +62,7 @@ The finding codes are listed in :data:`FINDING_TYPES` and documented in
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
@@ -77,7 +78,15 @@ from tthc.feeparse import parse_fee
 from tthc.fees import Fee
 from tthc.lifecycle import Version
 from tthc.listing import Listing, ListingRow
-from tthc.matching import Candidate, Match, MatchCandidate, Matcher, MatchSettings
+from tthc.matching import (
+    Candidate,
+    Match,
+    MatchCandidate,
+    Matcher,
+    MatchSettings,
+    assignment_margins,
+    expand_abbreviations,
+)
 from tthc.procedure import Level
 from tthc.proctime import ParseStatus, ProcessingTime, Qualifier, TimeUnit, parse_processing_time
 from tthc.text import fold, match_key
@@ -113,6 +122,9 @@ RowStatus = Literal[
     "unknown",  # a code the catalogue does not know, and a name matching nothing
 ]
 
+#: How a row was identified (:attr:`RowOutcome.band`), as the stats count them.
+MATCH_BANDS = ("code", "auto", "assigned", "twin", "review", "none")
+
 #: Row statuses that identify a procedure of the catalogue.
 MATCHED_STATUSES = frozenset(
     {"posted", "duplicate", "stale", "wrong-level", "not-yet", "internal", "closed"}
@@ -147,6 +159,12 @@ FINDING_TYPES: Mapping[str, FindingType] = _types(
     ("missing-procedure", "error",
      "required procedure not posted",
      "TTHC phải niêm yết nhưng chưa niêm yết"),
+    ("unconfirmed-procedure", "warning",
+     "required procedure probably posted, not confirmed",
+     "TTHC có thể đã niêm yết nhưng chưa xác định chắc chắn"),
+    ("undecidable-name", "warning",
+     "several procedures share the posted name",
+     "nhiều TTHC trùng tên, không xác định được theo tên"),
     ("stale-repealed", "error",
      "repealed procedure still posted",
      "TTHC đã bãi bỏ vẫn còn niêm yết"),
@@ -336,6 +354,13 @@ class AuditSettings:
     check_names: bool = True
     check_times: bool = True
     check_fees: bool = True
+    #: Rows under review are decided with the desk's whole listing in view
+    #: (see docs/audit.md): a row is taken to post a procedure for sure only
+    #: when its score reaches this, ...
+    assign_floor: float = attrs.field(default=70.0, validator=_non_negative)
+    #: ... and a procedure already posted for sure by another row counts as
+    #: this many points weaker for it (unless the row repeats that row's name).
+    taken_penalty: float = attrs.field(default=10.0, validator=_non_negative)
     #: Processes for large batches of names (``-1``: one per CPU; ``1``: none);
     #: see :class:`tthc.matching.Matcher`. The results do not depend on it.
     workers: int = 1
@@ -349,6 +374,8 @@ class AuditSettings:
             "check_names": self.check_names,
             "check_times": self.check_times,
             "check_fees": self.check_fees,
+            "assign_floor": self.assign_floor,
+            "taken_penalty": self.taken_penalty,
             "workers": self.workers,
         }
 
@@ -382,17 +409,23 @@ class RowOutcome:
 
 @attrs.frozen(kw_only=True)
 class ProcedureState:
-    """A required procedure at a desk: ``posted``, ``outdated`` or ``missing``.
+    """A required procedure at a desk: ``posted``, ``outdated``, ``unconfirmed`` or ``missing``.
+
+    ``unconfirmed``: no row posts it for sure, but a row under review (or a
+    row naming procedures that share its name) probably does; such a
+    procedure is a warning, never a ``missing-procedure`` error.
 
     .. versionadded:: 0.1
+    .. versionchanged:: 0.2 the ``unconfirmed`` state.
     """
 
     code: str
     level: str
     name: str
     field: str
-    status: Literal["posted", "outdated", "missing"]
-    #: The rows posting it (listing file, row), first first.
+    status: Literal["posted", "outdated", "unconfirmed", "missing"]
+    #: The rows posting it (listing file, row), first first; for an
+    #: unconfirmed procedure, the rows that probably post it.
     rows: tuple[tuple[str, int], ...] = ()
 
 
@@ -421,7 +454,7 @@ class DeskStatus:
         for listing in self.listings:
             for item in listing.skipped:
                 skipped[item.reason] = skipped.get(item.reason, 0) + 1
-        bands: dict[str, int] = {"code": 0, "auto": 0, "twin": 0, "review": 0, "none": 0}
+        bands: dict[str, int] = dict.fromkeys(MATCH_BANDS, 0)
         for outcome in self.rows:
             bands[outcome.band] = bands.get(outcome.band, 0) + 1
         states = [p.status for p in self.procedures]
@@ -433,8 +466,9 @@ class DeskStatus:
             "skipped": dict(sorted(skipped.items())),
             "match": bands,
             "required": len(self.required),
-            "posted": len(states) - states.count("missing"),
+            "posted": states.count("posted") + states.count("outdated"),
             "outdated": states.count("outdated"),
+            "unconfirmed": states.count("unconfirmed"),
             "missing": states.count("missing"),
         }
 
@@ -570,6 +604,7 @@ class PostingChecker:
         self._by_code: dict[str, dict[str, tuple[Version, ...]]] | None = None
         self._names: dict[str, str] = {}
         self._twins: dict[str, dict[str, tuple[str, ...]]] = {}
+        self._prefix_keys: list[tuple[tuple[str, ...], str]] | None = None
 
     # -- the catalogue side -------------------------------------------------------------
 
@@ -601,6 +636,37 @@ class PostingChecker:
             found = {k: tuple(sorted(v)) for k, v in groups.items() if len(v) > 1}
             self._twins[level] = found
         return found
+
+    def prefixed(self, key: str, level: str, *, equal: bool = False
+                 ) -> tuple[list[str], list[str]]:
+        """Procedures whose name a cut-off name *key* begins: (required at *level*, others).
+
+        *key* (a match key, at least :data:`_PREFIX_WORDS` words) must be the
+        start of the name's key, word for word, its last word possibly cut;
+        a name equal to *key* counts only when *equal* is true.
+        """
+        tokens = key.split()
+        if len(tokens) < _PREFIX_WORDS:
+            return [], []
+        if self._prefix_keys is None:
+            self._prefix_keys = sorted(
+                (tuple(self._key(self._name_of(code)).split()), code)
+                for code in self._timelines()
+            )
+        head, last = tuple(tokens[:-1]), tokens[-1]
+        n = len(tokens)
+        required = self.required(level)
+        inside: list[str] = []
+        others: list[str] = []
+        start = bisect.bisect_left(self._prefix_keys, (head,))
+        for words, code in self._prefix_keys[start:]:
+            if words[: n - 1] != head:
+                break
+            if len(words) >= n and words[n - 1].startswith(last) and (
+                equal or words != tuple(tokens)
+            ):
+                (inside if code in required else others).append(code)
+        return sorted(inside), sorted(others)
 
     def _timelines(self) -> dict[str, dict[str, tuple[Version, ...]]]:
         if self._by_code is None:
@@ -670,7 +736,7 @@ class PostingChecker:
     def _key(self, name: str) -> str:
         key = self._keys.get(name)
         if key is None:
-            key = match_key(name)
+            key = expand_abbreviations(match_key(name))
             self._keys[name] = key
         return key
 
@@ -695,7 +761,6 @@ class PostingChecker:
         """
         by_level: dict[str, dict[str, None]] = {}
         everything: dict[str, None] = {}
-        sure: dict[str, None] = {}
         timelines = self._timelines()
         for desk, listings in desks:
             found = self.catalog.desk(desk) if isinstance(desk, str) else desk
@@ -717,11 +782,9 @@ class PostingChecker:
             results = self.current_matcher(level).match(_Named(name=n) for n in names)
             for name, result in zip(names, results, strict=True):
                 if result.status != "auto" and self._key(name) not in twins:
-                    (sure if result.status == "review" else everything)[name] = None
+                    everything[name] = None
         if everything:
             self.everything_matcher().match(_Named(name=n) for n in everything)
-        if sure:
-            self.sure_matcher().match(_Named(name=n) for n in sure)
 
     # -- comparisons ----------------------------------------------------------------------
 
@@ -806,6 +869,10 @@ class _DeskRun:
         self.rows: list[ListingRow] = []
         self.conflicts: dict[int, tuple[str, float | None, tuple[MatchCandidate, ...]]] = {}
         self.bad_codes: dict[int, str] = {}
+        # Rows under review: the required procedures each probably posts.
+        self.probable: dict[int, tuple[str, ...]] = {}
+        # Rows naming procedures that share one name, when fewer than them.
+        self.undecidable: dict[int, tuple[str, ...]] = {}
 
     # -- helpers ------------------------------------------------------------------------
 
@@ -851,6 +918,8 @@ class _DeskRun:
             self.match_codes(by_code, by_name)
         if by_name:
             self.match_names(by_name)
+            if self.open:
+                self.resolve()
         return self.finish()
 
     def desk_checks(self) -> None:
@@ -996,16 +1065,12 @@ class _DeskRun:
             self.assign_twins(twin_rows, twins)
         if not second_indices:
             return
-        # The whole catalogue: fully for names that fit nothing at the level; for
-        # names already in review there, only to find a sure match elsewhere.
-        reviewed = [i for i in second_indices if first_of[i].status == "review"]
-        unfit = [i for i in second_indices if first_of[i].status != "review"]
-        wider: dict[int, Match] = {}
-        for matcher, group in ((checker.sure_matcher(), reviewed),
-                               (checker.everything_matcher(), unfit)):
-            if group:
-                found = matcher.match(_Named(name=rows[i].name) for i in group)
-                wider.update(zip(group, found, strict=True))
+        # The whole catalogue, to recognise procedures no longer (or not) in
+        # force at the level, and to list them among the candidates of a row
+        # in review (so that it is not taken for a required one, see resolve).
+        found = checker.everything_matcher().match(_Named(name=rows[i].name)
+                                                   for i in second_indices)
+        wider: dict[int, Match] = dict(zip(second_indices, found, strict=True))
         for index in second_indices:
             result = wider[index]
             row = rows[index]
@@ -1025,6 +1090,222 @@ class _DeskRun:
                                               band="review" if review else "none",
                                               score=score, candidates=candidates)
 
+    def resolve(self) -> None:
+        """Decide the rows under review with the desk's whole listing in view.
+
+        A row in review may post one of the required procedures no other row
+        posts for sure (its *free* candidates). A procedure some row already
+        posts for sure is a weak candidate (:attr:`AuditSettings.taken_penalty`
+        points less), unless the row repeats that row's name (a duplicate);
+        a candidate that is not required at the desk (repealed, replaced,
+        another level) keeps its score: the row may be a stale posting.
+
+        First, elimination: a row whose best free candidate reaches
+        :attr:`AuditSettings.assign_floor` and leads every other free
+        candidate, and every weak or not-required one, by the matcher's gap
+        is taken to post it (band ``assigned``); that procedure is then taken,
+        which may decide other rows, until nothing changes. Then the rows left
+        are solved together, group by group of rows sharing candidates, as an
+        assignment (:func:`tthc.matching.assign`): a row whose pair is worth
+        at least the gap to the whole assignment
+        (:func:`tthc.matching.assignment_margins`) and passes the same floor
+        and alternative tests is assigned. What remains is unconfirmed: each
+        row then probably posts its assigned procedure and any free candidate
+        within the gap of it.
+        """
+        checker = self.c
+        settings = checker.settings
+        gap = settings.match.gap
+        floor = max(settings.assign_floor, settings.match.review)
+        required = self.required
+        key = checker._key
+        taken: dict[str, set[str]] = {}
+        pending: list[int] = []
+        cut_rows = self.cut_off_rows()
+        for index, outcome in enumerate(self.outcomes):
+            if outcome is None or index in cut_rows:
+                continue
+            if outcome.status == "posted" and outcome.procedure is not None:
+                taken.setdefault(outcome.procedure, set()).add(key(outcome.row.name))
+            elif (outcome.status in ("review", "unmatched") and outcome.band in ("review", "none")
+                  and outcome.candidates and index not in self.conflicts):
+                # A row matching nothing well enough still resembles its candidates.
+                pending.append(index)
+        for index, (inside, others) in sorted(cut_rows.items()):
+            self.cut_off(index, inside, others, taken)
+        if not pending:
+            return
+
+        def options(index: int) -> tuple[dict[str, float], float]:
+            """The free candidates of a row, and its best other reading's score."""
+            outcome = self.outcomes[index]
+            assert outcome is not None
+            row_key = key(outcome.row.name)
+            free: dict[str, float] = {}
+            other = 0.0
+            for cand in outcome.candidates:
+                posted_by = taken.get(cand.code)
+                if posted_by is not None:
+                    weak = 0.0 if row_key in posted_by else settings.taken_penalty
+                    other = max(other, cand.score - weak)
+                elif cand.code in required:
+                    free[cand.code] = cand.score
+                else:
+                    other = max(other, cand.score)
+            return free, other
+
+        def sure(score: float, rivals: Iterable[float]) -> bool:
+            return score >= floor and all(score - r >= gap for r in rivals)
+
+        def accept(index: int, code: str, score: float) -> None:
+            outcome = self.outcomes[index]
+            assert outcome is not None
+            self.outcomes[index] = self.refer(outcome.row, code, "assigned", score,
+                                              outcome.candidates)
+            taken.setdefault(code, set()).add(key(outcome.row.name))
+
+        changed = True
+        while changed and pending:
+            changed = False
+            left: list[int] = []
+            for index in pending:
+                free, other = options(index)
+                ranked = sorted(free.items(), key=lambda item: (-item[1], item[0]))
+                if ranked and sure(ranked[0][1], [other, *(s for _c, s in ranked[1:])]):
+                    accept(index, ranked[0][0], ranked[0][1])
+                    changed = True
+                else:
+                    left.append(index)
+            pending = left
+        if not pending:
+            return
+        # Group the rows left by shared free candidates, and solve each group.
+        found = {index: options(index) for index in pending}
+        groups: dict[int, list[int]] = {}
+        owner_of: dict[str, int] = {}
+        parent = {index: index for index in pending}
+
+        def root(index: int) -> int:
+            while parent[index] != index:
+                parent[index] = parent[parent[index]]
+                index = parent[index]
+            return index
+
+        for index in pending:
+            for code in found[index][0]:
+                if code in owner_of:
+                    a, b = root(owner_of[code]), root(index)
+                    if a != b:
+                        parent[max(a, b)] = min(a, b)
+                else:
+                    owner_of[code] = index
+        for index in pending:
+            groups.setdefault(root(index), []).append(index)
+        for members in groups.values():
+            scores = [found[i][0] for i in members]
+            chosen: list[str | None]
+            if len(members) <= _ASSIGN_GROUP:
+                chosen, margins = assignment_margins(scores)
+            else:  # too large to weigh each pair: each row on its own
+                chosen = [_best(s) for s in scores]
+                margins = [0.0] * len(members)
+            for index, pick, margin in zip(members, chosen, margins, strict=True):
+                free, other = found[index]
+                if pick is None:
+                    continue
+                score = free[pick]
+                rivals = [other] + ([] if margin >= gap else
+                                    [s for c, s in free.items() if c != pick])
+                if margin >= gap and sure(score, rivals):
+                    accept(index, pick, score)
+                    continue
+                self.probable[index] = (pick, *sorted(
+                    c for c, s in free.items() if c != pick and score - s < gap))
+                outcome = self.outcomes[index]
+                if outcome is not None and outcome.status == "unmatched":
+                    # It resembles a procedure the desk must post: a person decides.
+                    self.outcomes[index] = attrs.evolve(outcome, status="review", band="review")
+
+    def cut_off_rows(self) -> dict[int, tuple[list[str], list[str]]]:
+        """Rows whose name may be the start of a longer name, with those names' procedures.
+
+        A row ending in "..." or "…" (whatever the matcher made of it), a row
+        in review or matching nothing, and a row without code that repeats the
+        name of a procedure posted by code (a longer name cut at the end of a
+        shorter one: "Đăng ký khai sinh lưu động" cut to "Đăng ký khai sinh"),
+        when the start of some longer names: (required procedures, others).
+        """
+        checker = self.c
+        key = checker._key
+        # Procedures some other row posts for sure, or may post (a candidate of a row in
+        # review): rows per procedure.
+        claims: dict[str, set[int]] = {}
+        for index, o in enumerate(self.outcomes):
+            if o is None:
+                continue
+            if o.status == "posted" and o.procedure is not None:
+                claims.setdefault(o.procedure, set()).add(index)
+            elif o.status in ("review", "unmatched"):
+                for cand in o.candidates:
+                    claims.setdefault(cand.code, set()).add(index)
+        found: dict[int, tuple[list[str], list[str]]] = {}
+        for index, outcome in enumerate(self.outcomes):
+            if (outcome is None or outcome.band in ("code", "twin") or index in self.conflicts
+                    or index in self.bad_codes):
+                continue
+            row = outcome.row
+            cut = bool(_ELLIPSIS.search(row.name))
+            repeats = outcome.band == "auto" and bool(
+                claims.get(outcome.procedure or "", set()) - {index})
+            if not (cut or repeats or outcome.status in ("review", "unmatched")):
+                continue
+            inside, others = checker.prefixed(key(row.name), self.level, equal=cut)
+            if repeats and outcome.procedure is not None:
+                longer = [c for c in inside if c not in claims]
+                if not longer:
+                    continue
+                # The name in full, or the start of a longer one: not sure which.
+                inside = sorted({outcome.procedure, *longer})
+                found[index] = (inside, [*others, outcome.procedure])
+            elif inside:
+                found[index] = (inside, others)
+        return found
+
+    def cut_off(self, index: int, inside: list[str], others: list[str],
+                taken: dict[str, set[str]]) -> None:
+        """Decide a cut-off row (see :meth:`cut_off_rows`).
+
+        It posts the one required procedure its name begins that no other
+        row posts, when no procedure outside the desk's list begins so and
+        the row does not repeat the name of a row posting one of the others
+        (a duplicate); with several such procedures, it probably posts them
+        (unconfirmed); with none, it stays as the matcher left it.
+        """
+        checker = self.c
+        outcome = self.outcomes[index]
+        assert outcome is not None
+        row_key = checker._key(outcome.row.name)
+        free = [c for c in inside if c not in taken]
+        duplicate = any(row_key in taken[c] for c in inside if c in taken)
+        if not free:
+            if outcome.status == "posted" and outcome.procedure is not None:
+                taken.setdefault(outcome.procedure, set()).add(row_key)
+            return
+        listed = tuple(
+            MatchCandidate(code=c, name=checker._name_of(c), score=round(
+                100.0 * len(row_key) / max(1, len(checker._key(checker._name_of(c)))), 2))
+            for c in sorted(free, key=lambda c: (len(checker._key(checker._name_of(c))), c))
+        )[: checker.settings.match.limit]
+        if len(free) == 1 and not others and not duplicate:
+            self.outcomes[index] = self.refer(outcome.row, free[0], "assigned",
+                                              listed[0].score, listed)
+            taken.setdefault(free[0], set()).add(row_key)
+            return
+        self.outcomes[index] = RowOutcome(row=outcome.row, status="review", procedure=None,
+                                          band="review", score=listed[0].score,
+                                          candidates=listed)
+        self.probable[index] = tuple(sorted(c.code for c in listed))
+
     def assign_twins(self, twin_rows: Mapping[str, list[int]],
                      twins: Mapping[str, tuple[str, ...]]) -> None:
         """Rows naming procedures that share one name: given the group's codes in code order.
@@ -1032,12 +1313,25 @@ class _DeskRun:
         Procedures with identical names (the national database has such
         groups) cannot be told apart by name; the rows posting that name are
         taken to post the group's procedures not posted by code, in code
-        order, and any row beyond the group's size repeats the first.
+        order, and any row beyond the group's size repeats the first. With
+        fewer rows than such procedures, which ones are posted cannot be told
+        by name: the rows stay in review (``undecidable-name``) and the
+        procedures are unconfirmed.
         """
         taken = {o.procedure for o in self.outcomes if o is not None and o.status == "posted"}
         for key, indices in twin_rows.items():
             group = twins[key]
             free = [code for code in group if code not in taken]
+            if len(indices) < len(free):
+                # Which of them the rows post cannot be told by name.
+                listed = tuple(MatchCandidate(code=code, name=self.c._name_of(code), score=100.0)
+                               for code in free)
+                for index in indices:
+                    self.outcomes[index] = RowOutcome(row=self.rows[index], status="review",
+                                                      procedure=None, band="twin", score=100.0,
+                                                      candidates=listed)
+                    self.undecidable[index] = tuple(free)
+                continue
             for position, index in enumerate(indices):
                 code = free[position] if position < len(free) else group[0]
                 self.outcomes[index] = self.refer(self.rows[index], code, "twin", 100.0, ())
@@ -1083,7 +1377,9 @@ class _DeskRun:
                         outdated.add(code)
             elif status in ("stale", "wrong-level", "not-yet", "internal") and code is not None:
                 self.not_required(row, code, status)
-            elif status == "review":
+            elif status == "review" and index in self.undecidable:
+                self.undecidable_name(row, self.undecidable[index])
+            elif status == "review" and index not in self.probable:
                 best = outcome.candidates[0] if outcome.candidates else None
                 self.add("review-match",
                          f"Chưa xác định chắc chắn TTHC của dòng \u201c{row.name}\u201d; gần nhất: "
@@ -1106,10 +1402,24 @@ class _DeskRun:
             if outcome.status in ("posted", "duplicate") and outcome.procedure is not None:
                 posting_rows.setdefault(outcome.procedure, []).append(
                     (outcome.row.source, outcome.row.row))
+        probable: dict[str, list[int]] = {}
+        for index, codes_ in (*self.probable.items(), *self.undecidable.items()):
+            for code in codes_:
+                probable.setdefault(code, []).append(index)
         for code in sorted(self.required):
             record = self.required[code]
             procedure = record.procedure
             posted = first_row.get(code)
+            if posted is None and code in probable:
+                indices = probable[code]
+                states.append(ProcedureState(
+                    code=code, level=self.level, name=procedure.name,
+                    field=procedure.field.name, status="unconfirmed",
+                    rows=tuple((self.rows[i].source, self.rows[i].row) for i in indices)))
+                if indices[0] not in self.undecidable:
+                    self.unconfirmed(record, [outcomes[i] for i in indices],
+                                     self.probable.get(indices[0], ()))
+                continue
             if posted is None:
                 states.append(ProcedureState(code=code, level=self.level, name=procedure.name,
                                              field=procedure.field.name, status="missing"))
@@ -1132,6 +1442,50 @@ class _DeskRun:
         return DeskStatus(desk=self.desk, as_of=checker.as_of, required=tuple(
             self.required[c] for c in sorted(self.required)), procedures=tuple(states),
             rows=tuple(outcomes), findings=tuple(self.findings), listings=self.listings)
+
+    def unconfirmed(self, record: InForce, outcomes: Sequence[RowOutcome],
+                    shared: Sequence[str] = ()) -> None:
+        """A required procedure that rows under review probably post.
+
+        *shared*: the procedures the first row probably posts (it posts one of them).
+        """
+        code = record.code
+        label = self.label(code)
+        first = outcomes[0]
+        row = first.row
+        score = next((c.score for c in first.candidates if c.code == code), None)
+        others = [c for c in first.candidates if c.code != code]
+        rest_vi = ", ".join(f"{c.code} ({c.score:g})" for c in others) or "không có"
+        rest_en = ", ".join(f"{c.code} ({c.score:g})" for c in others) or "none"
+        where = ", ".join(f"{o.row.row}" for o in outcomes)
+        one_vi = one_en = ""
+        if len(shared) > 1:
+            one_vi = f" Dòng {row.row} chỉ có thể là một trong: {', '.join(shared)}."
+            one_en = f" Row {row.row} can post only one of {', '.join(shared)}."
+        self.add("unconfirmed-procedure",
+                 f"{label} có thể đã niêm yết ở dòng {where} \u201c{row.name}\u201d "
+                 f"({score:g} điểm) nhưng chưa xác định chắc chắn; TTHC gần khác: {rest_vi}."
+                 f"{one_vi} Cần người kiểm tra và ghi mã số TTHC.",
+                 f"{label} is probably posted at row {where} \u201c{row.name}\u201d (score "
+                 f"{score:g}) but not for sure; other candidates: {rest_en}.{one_en} A person "
+                 "should check it and write the code in the listing.",
+                 row, procedure=code, name=record.procedure.name, level=self.level,
+                 expected=record.procedure.name, found=row.name,
+                 candidates=first.candidates)
+
+    def undecidable_name(self, row: ListingRow, group: Sequence[str]) -> None:
+        """A row naming procedures that share one name, fewer rows than procedures."""
+        codes_ = ", ".join(group)
+        self.add("undecidable-name",
+                 f"Tên \u201c{row.name}\u201d là tên chung của {len(group)} TTHC ({codes_}); "
+                 "theo tên không xác định được dòng này niêm yết TTHC nào, và có TTHC trong "
+                 "số đó chưa niêm yết. Cần ghi mã số TTHC.",
+                 f"The name \u201c{row.name}\u201d is shared by {len(group)} procedures "
+                 f"({codes_}); by name it cannot be told which one the row posts, and some of "
+                 "them are not posted. Write the codes in the listing.",
+                 row, found=row.name, expected=codes_, level=self.level,
+                 candidates=tuple(MatchCandidate(code=c, name=self.c._name_of(c), score=100.0)
+                                  for c in group))
 
     def conflict(self, row: ListingRow, code: str, candidates: Sequence[MatchCandidate]
                  ) -> None:
@@ -1387,6 +1741,21 @@ class _DeskRun:
                 expected=record.since.isoformat(), found=posted_on.isoformat(),
                 decision=_decision_label(record.decision)))
             return
+
+
+#: A cut-off name is looked up among longer names only from this many words.
+_PREFIX_WORDS = 3
+#: A name cut off by its writer ends so.
+_ELLIPSIS = re.compile(r"(?:\.\.\.|\u2026)\s*$")
+
+#: Rows under review solved together as one assignment, at most (see _DeskRun.resolve).
+_ASSIGN_GROUP = 40
+
+
+def _best(scores: Mapping[str, float]) -> str | None:
+    """The best-scored candidate (the smallest code among equals), or None."""
+    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+    return ranked[0][0] if ranked else None
 
 
 def _finding_order(finding: Finding) -> tuple[int, str, str, int]:

@@ -71,7 +71,10 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--expect-total", type=_count, metavar="N",
                    help="reconcile the required (procedure, level) pairs of the audited "
                    "desks with N (e.g. 445), broken down by level and field")
-    p.add_argument("--format", choices=("text", "json", "md", "csv"), default="text")
+    p.add_argument("--format", choices=("text", "json", "md", "csv", "desks-csv"),
+                   default="text",
+                   help="text summary, JSON report, Markdown, CSV of the findings, or CSV of "
+                   "the desks (rows; required procedures posted, unconfirmed, missing)")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: stdout)")
     p.add_argument("--force", action="store_true", help="overwrite an existing FILE")
     p.set_defaults(func=_audit)
@@ -201,6 +204,8 @@ def _audit(args: argparse.Namespace) -> int:
         text = report.to_markdown()
     elif args.format == "csv":
         text = report.to_csv()
+    elif args.format == "desks-csv":
+        text = report.to_desks_csv()
     else:
         text = report.to_text()
     emit(text, args.output, force=args.force)
