@@ -895,15 +895,23 @@ def read_listing(
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         members = _check_zip(file, source, limits)
         if "xl/workbook.xml" in members:
-            return _read_xlsx(file, source, columns, sheet, limits)
+            return _read_spreadsheet(file, source, "xlsx", columns, sheet, limits)
         if "word/document.xml" in members:
             return _read_docx(file, source, columns, limits)
         if "content.xml" in members:
-            raise _error(source, "an OpenDocument file; save it as .xlsx or .docx")
-        raise _error(source, "a zip archive that is neither an XLSX nor a DOCX file")
+            if _odf_type(file) == "spreadsheet":
+                return _read_spreadsheet(file, source, "ods", columns, sheet, limits)
+            raise _error(source, "an OpenDocument file that is not a spreadsheet (.ods); "
+                                 "save it as .ods, .xlsx or .docx")
+        raise _error(source, "a zip archive that is neither an XLSX nor a DOCX nor an ODS file")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise _error(source, "an old binary Excel or Word file (.xls/.doc); "
-                             "save it as .xlsx or .docx")
+        kind = _ole_kind(file, limits)
+        if kind == "xls":
+            return _read_spreadsheet(file, source, "xls", columns, sheet, limits)
+        if kind == "doc":
+            raise _error(source, "an old binary Word file (.doc); save it as .docx")
+        raise _error(source, "a damaged old binary Office file (OLE): neither an Excel "
+                             "97-2003 workbook nor a Word 97-2003 document")
     if head.startswith(b"%PDF"):
         raise _error(source, "a PDF file; copy its table into a spreadsheet or a text file")
     data = file.read_bytes()
@@ -914,6 +922,27 @@ def read_listing(
     if suffix in (".csv", ".tsv", ".tab", ".txt") or _looks_tabular(text, None):
         return _read_csv(text, source, encoding, columns, limits)
     return _read_text(text, source, encoding, columns, limits)
+
+
+def _odf_type(file: Path) -> str:
+    """The kind of an OpenDocument file from its ``mimetype`` member: ``"spreadsheet"``, …"""
+    try:
+        with zipfile.ZipFile(file) as archive:
+            mimetype = archive.read("mimetype")[:100].decode("ascii", "replace")
+    except (KeyError, zipfile.BadZipFile, OSError, EOFError, zlib.error, ValueError):
+        return ""
+    return mimetype.rpartition(".")[2].strip()
+
+
+def _ole_kind(file: Path, limits: Limits) -> str:
+    """``"xls"`` or ``"doc"`` for an old binary Office (OLE) file, from its stream names."""
+    with file.open("rb") as handle:
+        data = handle.read(limits.max_bytes)
+    if "WordDocument".encode("utf-16-le") in data:
+        return "doc"
+    if any(name.encode("utf-16-le") in data for name in ("Workbook", "Book")):
+        return "xls"
+    return ""
 
 
 def _decode(data: bytes, source: str) -> tuple[str, str]:
@@ -1035,70 +1064,69 @@ def _check_zip(file: Path, source: str, limits: Limits) -> set[str]:
     return {info.filename for info in infos}
 
 
-_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+# ------------------------------------------------------------------------- spreadsheets
+#
+# XLSX, XLS (Excel 97-2003) and ODS are read by python-calamine (a Rust reader): cell values
+# only, cached formula results, no styles. Merged ranges come from calamine for XLSX and XLS;
+# calamine does not report them for ODS, so they are read from the file's content.xml.
+
+_SPREADSHEET_NAMES = {"xlsx": "XLSX", "xls": "XLS (Excel 97-2003)", "ods": "ODS"}
+
+_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 
 
-def _column_number(letters: bytes) -> int:
-    number = 0
-    for char in letters:
-        number = number * 26 + (char - 64)
-    return number
+def _ods_merges(archive: zipfile.ZipFile) -> dict[str, list[tuple[int, int, int, int]]]:
+    """Sheet name -> merged ranges (min_row, min_col, max_row, max_col), 1-based, of an ODS.
 
-
-def _xlsx_parts(archive: zipfile.ZipFile) -> dict[str, tuple[str, str]]:
-    """Sheet name -> (state, part path), from the workbook and its relationships."""
-    ns = {
-        "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-    }
-    targets: dict[str, str] = {}
-    try:
-        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-        for rel in rels:
-            target = rel.get("Target", "")
-            part = target.lstrip("/") if target.startswith("/") else "xl/" + target
-            targets[rel.get("Id", "")] = os.path.normpath(part).replace(os.sep, "/")
-        book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    except (KeyError, ElementTree.ParseError):
-        return {}
-    found: dict[str, tuple[str, str]] = {}
-    for item in book.iterfind("m:sheets/m:sheet", ns):
-        rid = item.get(f"{{{ns['r']}}}id", "")
-        found[item.get("name", "")] = (item.get("state", "visible"), targets.get(rid, ""))
-    return found
-
-
-def _xlsx_merges(archive: zipfile.ZipFile, part: str) -> list[tuple[int, int, int, int]]:
-    """(min_row, min_col, max_row, max_col) of the merged ranges of a sheet part."""
-    found: list[tuple[int, int, int, int]] = []
-    try:
-        handle = archive.open(part)
-    except KeyError:
-        return found
-    with handle:
-        tail = b""
-        while True:
-            chunk = handle.read(1 << 20)
-            if not chunk:
-                break
-            data = tail + chunk
-            cut = data.rfind(b"<")
-            head, tail = (data[:cut], data[cut:]) if cut > 0 else (data, b"")
-            for match in _MERGE.finditer(head):
-                c1, r1, c2, r2 = match.groups()
-                col1, row1 = _column_number(c1), int(r1)
-                col2, row2 = (_column_number(c2), int(r2)) if c2 else (col1, row1)
-                found.append((row1, col1, row2, col2))
-        for match in _MERGE.finditer(tail):
-            c1, r1, c2, r2 = match.groups()
-            col1, row1 = _column_number(c1), int(r1)
-            col2, row2 = (_column_number(c2), int(r2)) if c2 else (col1, row1)
-            found.append((row1, col1, row2, col2))
+    OpenDocument marks a merged range on its first cell
+    (``table:number-columns-spanned``, ``table:number-rows-spanned``); rows and
+    cells may stand for several (``number-rows-repeated``, ``number-columns-repeated``).
+    """
+    t = _ODS_TABLE
+    found: dict[str, list[tuple[int, int, int, int]]] = {}
+    sheet: list[tuple[int, int, int, int]] | None = None
+    row = col = 0
+    row_repeat = 1
+    depth = 0  # nesting of tables: cells of a sub-table are not the sheet's
+    with archive.open("content.xml") as handle:
+        for event, element in ElementTree.iterparse(handle, events=("start", "end")):
+            tag = element.tag
+            if tag == f"{t}table":
+                if event == "start":
+                    depth += 1
+                    if depth == 1:
+                        sheet = found.setdefault(element.get(f"{t}name", ""), [])
+                        row = 0
+                else:
+                    depth -= 1
+                    element.clear()
+                continue
+            if depth != 1 or sheet is None:
+                continue
+            if tag == f"{t}table-row":
+                if event == "start":
+                    col = 0
+                    row_repeat = int(element.get(f"{t}number-rows-repeated", "1") or 1)
+                else:
+                    row += row_repeat
+                    element.clear()
+            elif event == "start" and tag in (f"{t}table-cell", f"{t}covered-table-cell"):
+                repeat = int(element.get(f"{t}number-columns-repeated", "1") or 1)
+                across = int(element.get(f"{t}number-columns-spanned", "1") or 1)
+                down = int(element.get(f"{t}number-rows-spanned", "1") or 1)
+                if tag == f"{t}table-cell" and (across > 1 or down > 1):
+                    sheet.append((row + 1, col + 1, row + down, col + across))
+                col += repeat
     return found
 
 
 def _cell_text(value: Any) -> tuple[str, bool]:
-    """A spreadsheet value as text, and whether it was a number."""
+    """A spreadsheet value as text, and whether it was a number.
+
+    >>> import datetime
+    >>> [_cell_text(v) for v in ("Hộ tịch", 1.0, 1.00011, True, datetime.date(2019, 12, 31))]
+    [('Hộ tịch', False), ('1', True), ('1.00011', True), ('TRUE', False), ('2019-12-31', False)]
+    """
     if value is None:
         return "", False
     if isinstance(value, str):
@@ -1122,9 +1150,9 @@ _BLANK_RUN = 65_536
 
 
 def _sheet_rows(
-    worksheet: Any, merges: Sequence[tuple[int, int, int, int]]
+    values: Iterable[Sequence[Any]], merges: Sequence[tuple[int, int, int, int]]
 ) -> Iterator[_Physical]:
-    """The rows of a read-only worksheet with merged ranges filled in.
+    """The rows of a sheet (cell values from row 1, column A) with merged ranges filled in.
 
     Blank rows at the end are not rows a person sees; they are dropped, as
     is everything after a run of :data:`_BLANK_RUN` blank rows.
@@ -1134,10 +1162,10 @@ def _sheet_rows(
         starting.setdefault(merge[0], []).append(merge)
     active: list[tuple[tuple[int, int, int, int], str]] = []
     blanks: list[_Physical] = []
-    for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+    for number, cells in enumerate(values, start=1):
         texts: list[str] = []
         numeric: set[int] = set()
-        for index, value in enumerate(values):
+        for index, value in enumerate(cells):
             text, is_number = _cell_text(value)
             texts.append(text)
             if is_number:
@@ -1175,57 +1203,75 @@ def _sheet_rows(
         yield row
 
 
-def _read_xlsx(
+def _read_spreadsheet(
     file: Path,
     source: str,
+    fmt: str,
     columns: Mapping[str, str | int] | None,
     sheet: str | int | None,
     limits: Limits,
 ) -> Listing:
-    import openpyxl  # heavy: imported on use
+    """Read an XLSX, XLS or ODS workbook (*fmt*) with python-calamine."""
+    from python_calamine import CalamineWorkbook, SheetVisibleEnum  # heavy: imported on use
 
+    kind = _SPREADSHEET_NAMES[fmt]
+    strings: list[str] = []
+    ods_merges: dict[str, list[tuple[int, int, int, int]]] = {}
+    if fmt in ("xlsx", "ods"):
+        try:
+            with zipfile.ZipFile(file) as archive:
+                if fmt == "xlsx":
+                    strings = _shared_strings(archive)
+                else:
+                    ods_merges = _ods_merges(archive)
+        except (zipfile.BadZipFile, OSError, EOFError, zlib.error, KeyError,
+                ElementTree.ParseError, ValueError) as exc:
+            raise _error(source, f"a damaged {kind} file ({exc})") from None
     try:
-        with zipfile.ZipFile(file) as archive:
-            parts = _xlsx_parts(archive)
-            merges = {name: _xlsx_merges(archive, part) for name, (_, part) in parts.items()}
-            strings = _shared_strings(archive)
-    except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
-        raise _error(source, f"a damaged XLSX file ({exc})") from None
-    handle = file.open("rb")  # a handle: openpyxl would refuse a name not ending in .xlsx
+        workbook = CalamineWorkbook.from_path(str(file))
+    except Exception as exc:  # calamine raises its own error types, and ValueError
+        raise _error(source, f"a damaged {kind} file ({type(exc).__name__}: {exc})") from None
     try:
-        workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
-    except Exception as exc:
-        handle.close()
-        raise _error(source, f"a damaged XLSX file ({type(exc).__name__}: {exc})") from None
-    try:
-        names = list(workbook.sheetnames)
-        chosen = _choose_sheets(names, parts, sheet, source)
-        try:  # without shared strings, a sample of the cells (a damaged sheet fails here)
-            legacy = _Legacy.detect(strings) if strings else _Legacy.detect(
-                _sample_cells(workbook, chosen)
-            )
-        except Exception as exc:
-            raise _error(source, f"a damaged sheet ({type(exc).__name__}: {exc})") from None
-        builder = _Builder(source, limits, legacy)
-        found = False
+        names = list(workbook.sheet_names)
+        states = {
+            item.name: ("visible" if item.visible == SheetVisibleEnum.Visible else "hidden", "")
+            for item in workbook.sheets_metadata
+        }
+        chosen = _choose_sheets(names, states, sheet, source)
+        sheets: dict[str, tuple[list[list[Any]], list[tuple[int, int, int, int]]]] = {}
         for name in chosen:
-            table = _Table(builder, name, _Context(), columns)
             try:
-                rows = _sheet_rows(workbook[name], merges.get(name, ()))
-                found = table.read(rows) is not None or found
-            except (InputError, LimitExceeded):
-                raise
-            except Exception as exc:
+                grid = workbook.get_sheet_by_name(name)
+                values = grid.to_python(skip_empty_area=False, nrows=limits.max_rows + 1)
+                ranges = grid.merged_cell_ranges
+            except Exception as exc:  # a damaged sheet fails when it is read
                 raise _error(source, f"a damaged sheet ({type(exc).__name__}: {exc})",
                              path=f"{source}, sheet {name!r}") from None
-        if not found:
-            where = ", ".join(repr(n) for n in chosen) or "none"
-            raise _error(source, "no sheet has a column of procedure names (a header such "
-                                 f"as 'Tên thủ tục'); sheets read: {where}")
-        return builder.listing("xlsx", None, chosen)
+            merges = (
+                [(r1 + 1, c1 + 1, r2 + 1, c2 + 1) for (r1, c1), (r2, c2) in ranges]
+                if ranges is not None else ods_merges.get(name, [])
+            )
+            sheets[name] = (values, merges)
     finally:
         workbook.close()
-        handle.close()
+    # Typed text lives in the shared strings of an XLSX; elsewhere, sample the text cells.
+    legacy = _Legacy.detect(strings) if strings else _Legacy.detect(
+        value
+        for values, _ in sheets.values()
+        for cells in values[:500]
+        for value in cells
+        if isinstance(value, str)
+    )
+    builder = _Builder(source, limits, legacy)
+    found = False
+    for name in chosen:
+        table = _Table(builder, name, _Context(), columns)
+        found = table.read(_sheet_rows(*sheets[name])) is not None or found
+    if not found:
+        where = ", ".join(repr(n) for n in chosen) or "none"
+        raise _error(source, "no sheet has a column of procedure names (a header such "
+                             f"as 'Tên thủ tục'); sheets read: {where}")
+    return builder.listing(fmt, None, chosen)
 
 
 def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
@@ -1241,16 +1287,6 @@ def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
         text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
         out.append(text.replace("&apos;", "'").replace("&amp;", "&"))
     return out
-
-
-def _sample_cells(workbook: Any, names: Sequence[str]) -> Iterator[str]:
-    for name in names:
-        for count, values in enumerate(workbook[name].iter_rows(values_only=True)):
-            if count >= 500:
-                break
-            for value in values:
-                if isinstance(value, str):
-                    yield value
 
 
 def _choose_sheets(
@@ -1270,7 +1306,6 @@ def _choose_sheets(
                 return [name]
     listed = ", ".join(repr(n) for n in names)
     raise _error(source, f"no sheet {sheet!r} (sheets: {listed})")
-
 
 # ------------------------------------------------------------------------------- docx
 
