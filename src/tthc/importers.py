@@ -36,6 +36,7 @@ heading grammar, the column names understood and the count checks.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 from collections import Counter
@@ -1758,7 +1759,7 @@ def _listing_rows(file: Path) -> tuple[Any, list[tuple[str | None, int, tuple[st
     found = [(r.sheet, r.row, r.raw) for r in listing.rows]
     found += [(s.sheet, s.row, s.raw) for s in listing.skipped]
     order = {name: index for index, name in enumerate(listing.sheets)}
-    if listing.format in ("xlsx", "docx"):
+    if listing.format in _SPREADSHEETS + _DOCUMENTS:
         found.sort(key=lambda item: (order.get(item[0] or "", -1), item[1]))
     else:
         found.sort(key=lambda item: item[1])
@@ -1781,10 +1782,15 @@ def _legacy_cells(encoding: str | None) -> Any:
     return convert
 
 
+#: Formats read_listing gives by sheet, and those with paragraphs between tables.
+_SPREADSHEETS = ("xlsx", "xls", "ods")
+_DOCUMENTS = ("docx", "doc", "pdf")
+
+
 def _part(sheet: str | None, fmt: str) -> str:
     if not sheet:
         return ""
-    return f"sheet {sheet!r}" if fmt == "xlsx" else sheet
+    return f"sheet {sheet!r}" if fmt in _SPREADSHEETS else sheet
 
 
 def _read_lines(file: Path) -> list[_Line]:
@@ -1797,7 +1803,7 @@ def _read_lines(file: Path) -> list[_Line]:
         return _Line(position=Position(source=source, part=_part(sheet, listing.format), row=row),
                      cells=_clean_cells([convert(cell) for cell in raw]), table=sheet or "")
 
-    if listing.format != "docx":
+    if listing.format not in ("docx", "doc"):
         return [line(sheet, row, raw) for sheet, row, raw in found]
     by_table: dict[str, list[_Line]] = {}
     for sheet, row, raw in found:
@@ -1821,8 +1827,11 @@ def _docx_blocks(file: Path) -> list[tuple[str, str]]:
     import docx
     from docx.oxml.ns import qn
 
+    from tthc.listing import docx_bytes
+
+    content = docx_bytes(file)  # a .doc converted (read_listing has already done it once)
     try:
-        document = docx.Document(str(file))
+        document = docx.Document(io.BytesIO(content))
     except Exception as exc:  # python-docx raises many types on damaged files
         raise InputError(
             [Problem(source=file.name, path="", code="invalid-input",

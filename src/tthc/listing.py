@@ -33,6 +33,9 @@ import io
 import itertools
 import os
 import re
+import shutil
+import subprocess
+import tempfile
 import unicodedata
 import zipfile
 import zlib
@@ -57,6 +60,7 @@ __all__ = [
     "ListingRow",
     "SkipReason",
     "SkippedRow",
+    "docx_bytes",
     "header_role",
     "read_listing",
 ]
@@ -909,7 +913,8 @@ def read_listing(
         if kind == "xls":
             return _read_spreadsheet(file, source, "xls", columns, sheet, limits)
         if kind == "doc":
-            raise _error(source, "an old binary Word file (.doc); save it as .docx")
+            listing = _read_docx(file, source, columns, limits, content=docx_bytes(file))
+            return attrs.evolve(listing, format="doc")
         raise _error(source, "a damaged old binary Office file (OLE): neither an Excel "
                              "97-2003 workbook nor a Word 97-2003 document")
     if head.startswith(b"%PDF"):
@@ -1307,18 +1312,94 @@ def _choose_sheets(
     listed = ", ".join(repr(n) for n in names)
     raise _error(source, f"no sheet {sheet!r} (sheets: {listed})")
 
+# -------------------------------------------------------------------------------- doc
+#
+# Word 97-2003 files are converted to DOCX by LibreOffice (headless), then read as DOCX.
+# antiword was tried and left out: its tables lose columns (a nine-column appendix came out
+# with two and four) and split at merged rows, so rows would be read wrong without an error.
+
+_CONVERT_TIMEOUT = 300
+
+
+def _soffice() -> str | None:
+    """The LibreOffice command on ``PATH`` (``soffice`` or ``libreoffice``), if any."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def docx_bytes(path: str | os.PathLike[str]) -> bytes:
+    """The content of a Word file as DOCX: the file itself, or a ``.doc`` converted.
+
+    A Word 97-2003 file (``.doc``, recognised by its content) is converted with
+    LibreOffice (``soffice --headless --convert-to docx``); the result is kept
+    for the file's size and modification time, so reading it again costs nothing.
+
+    Raises:
+        InputError: a ``.doc`` and no LibreOffice (the message names the
+            command and the Debian package), or LibreOffice could not convert it.
+
+    .. versionadded:: 0.1
+    """
+    file = Path(path)
+    source = os.fspath(path)
+    try:
+        with file.open("rb") as handle:
+            head = handle.read(8)
+        stat = file.stat()
+    except OSError as exc:
+        raise _error(source, f"cannot open it ({exc.strerror or exc})") from None
+    if not head.startswith(b"\xd0\xcf\x11\xe0"):
+        return file.read_bytes()
+    return _converted_doc(source, str(file.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _converted_doc(source: str, resolved: str, _mtime: int, _size: int) -> bytes:
+    command = _soffice()
+    if command is None:
+        raise _error(source, "an old binary Word file (.doc): reading it needs LibreOffice "
+                             "(the 'soffice' command was not found; on Debian: apt-get install "
+                             "libreoffice-writer-nogui), or save it as .docx")
+    with tempfile.TemporaryDirectory(prefix="tthc-doc-") as folder:
+        work = Path(folder)
+        shutil.copyfile(resolved, work / "input.doc")
+        try:
+            done = subprocess.run(
+                [command, "--headless", "--norestore", "--nologo", "--nolockcheck",
+                 f"-env:UserInstallation={(work / 'profile').as_uri()}",
+                 "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(work / "out"),
+                 str(work / "input.doc")],
+                capture_output=True, timeout=_CONVERT_TIMEOUT, check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise _error(source, f"LibreOffice could not convert this .doc file ({exc})") from None
+        result = work / "out" / "input.docx"
+        if done.returncode != 0 or not result.is_file():
+            said = (done.stderr or done.stdout).decode("utf-8", "replace").strip()[-200:]
+            raise _error(source, "LibreOffice could not convert this .doc file (a damaged "
+                                 f"Word 97-2003 file?){': ' + said if said else ''}")
+        return result.read_bytes()
+
+
 # ------------------------------------------------------------------------------- docx
 
 
 def _read_docx(
-    file: Path, source: str, columns: Mapping[str, str | int] | None, limits: Limits
+    file: Path,
+    source: str,
+    columns: Mapping[str, str | int] | None,
+    limits: Limits,
+    *,
+    content: bytes | None = None,
 ) -> Listing:
     import docx  # heavy: imported on use
     from docx.oxml.ns import qn
 
     try:
-        with file.open("rb") as handle:
-            document = docx.Document(handle)
+        if content is not None:  # a .doc, converted
+            document = docx.Document(io.BytesIO(content))
+        else:
+            with file.open("rb") as handle:
+                document = docx.Document(handle)
     except Exception as exc:
         raise _error(source, f"a damaged DOCX file ({type(exc).__name__}: {exc})") from None
     body = document.element.body
