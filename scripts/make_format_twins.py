@@ -50,13 +50,22 @@ def convert(source: Path, target: str, out: Path, work: Path) -> Path:
     return out / f"{source.stem}.{target.split(':')[0]}"
 
 
-def ruled(docx_path: Path, target: Path) -> Path:
-    """A copy of a DOCX whose tables have ruling lines (the "Table Grid" style)."""
+def ruled(docx_path: Path, target: Path, *, landscape: bool = False) -> Path:
+    """A copy of a DOCX whose tables have ruling lines (the "Table Grid" style).
+
+    *landscape* turns the pages, as decisions print their wide appendix tables.
+    """
     from docx import Document
+    from docx.enum.section import WD_ORIENT
 
     document = Document(str(docx_path))
     for table in document.tables:
         table.style = "Table Grid"
+    if landscape:
+        for section in document.sections:
+            width, height = section.page_width, section.page_height
+            section.orientation = WD_ORIENT.LANDSCAPE
+            section.page_width, section.page_height = height, width
     document.save(str(target))
     return target
 
@@ -93,7 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         for original in (docx, LISTINGS / "xa-cuc-lam.docx"):
             odt = convert(original, "odt", work / "odt", work)
             made.append((original, convert(odt, "doc", out, work)))
-            pdf = convert(ruled(original, work / original.name), "pdf", out, work)
+            wide = original == docx
+            pdf = convert(ruled(original, work / original.name, landscape=wide), "pdf", out, work)
             made.append((original, pdf))
         scanned(out / "xa-cuc-lam.pdf", out / "scanned.pdf")
     for original, twin in made:

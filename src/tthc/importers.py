@@ -1800,8 +1800,11 @@ def _read_lines(file: Path) -> list[_Line]:
     source = file.name
 
     def line(sheet: str | None, row: int, raw: Sequence[str]) -> _Line:
+        # The pages of a PDF are one flow, and its one-cell rows are text outside tables.
+        pdf = listing.format == "pdf"
         return _Line(position=Position(source=source, part=_part(sheet, listing.format), row=row),
-                     cells=_clean_cells([convert(cell) for cell in raw]), table=sheet or "")
+                     cells=_clean_cells([convert(cell) for cell in raw]),
+                     table="" if pdf else sheet or "", in_table=not pdf or len(raw) > 1)
 
     if listing.format not in ("docx", "doc"):
         return [line(sheet, row, raw) for sheet, row, raw in found]

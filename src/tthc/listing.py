@@ -243,9 +243,8 @@ class Listing:
 
 def _position(source: str, sheet: str | None, row: int) -> str:
     if sheet:
-        return f"{source}, sheet {sheet!r}, row {row}" if not sheet.startswith("table ") else (
-            f"{source}, {sheet}, row {row}"
-        )
+        return f"{source}, sheet {sheet!r}, row {row}" if not sheet.startswith(
+            ("table ", "page ")) else f"{source}, {sheet}, row {row}"
     return f"{source}, row {row}"
 
 
@@ -918,7 +917,7 @@ def read_listing(
         raise _error(source, "a damaged old binary Office file (OLE): neither an Excel "
                              "97-2003 workbook nor a Word 97-2003 document")
     if head.startswith(b"%PDF"):
-        raise _error(source, "a PDF file; copy its table into a spreadsheet or a text file")
+        return _read_pdf(file, source, columns, limits)
     data = file.read_bytes()
     text, encoding = _decode(data, source)
     suffix = file.suffix.lower()
@@ -1311,6 +1310,215 @@ def _choose_sheets(
                 return [name]
     listed = ", ".join(repr(n) for n in names)
     raise _error(source, f"no sheet {sheet!r} (sheets: {listed})")
+
+# -------------------------------------------------------------------------------- pdf
+#
+# A PDF with a text layer (as provinces publish decisions) is read with pdfplumber: the
+# ruled tables of each page, and the lines of text outside them, in reading order. Each
+# page is a part ("page 2") whose rows are numbered from its top, so a position reads
+# "ds.pdf, page 2, row 5". A row that a page break splits is joined back to its first part.
+
+_PDF_ITEM = tuple[float, tuple[str, ...], frozenset[int], int]  # top, cells, merged, table
+
+
+#: The space LibreOffice and Word leave between a cell's text and its right ruling line.
+_PDF_PADDING = 5.5
+
+
+def _pdf_cell(text: str | None, lines: Sequence[tuple[str, float, float]] = (),
+              right: float = 0.0) -> str:
+    """A PDF cell's text, NFC, its wrapped lines joined with a space where one was lost.
+
+    A break after "/" or a word's hyphen ("NĐ-" / "CP"), before a hyphen that ends
+    a word ("QĐ" / "-TTg"), inside a number ("25.000." / "000đ") or before wrapped
+    punctuation had no space. So had a break inside a word too long for the column:
+    a line of one word that fills the cell to its *right* edge, leaving no room
+    for the next line's first glyph (*lines* give each line's text, right end
+    and first glyph's width, when known).
+
+    >>> _pdf_cell("Quyết định 188/2007/QĐ\n-TTg (đối tượng\nlập hồ sơ lần đầu)")
+    'Quyết định 188/2007/QĐ-TTg (đối tượng lập hồ sơ lần đầu)'
+    >>> _pdf_cell("Nghị định số 31/2013/NĐ-\nCP\n- Lệ phí: 0 đồng")
+    'Nghị định số 31/2013/NĐ-CP - Lệ phí: 0 đồng'
+    >>> lines = [("kèm: 62-", 484.2, 6.0), ("btc.signed.pd", 511.1, 6.0), ("f", 438.0, 3.0)]
+    >>> _pdf_cell("", lines, 516.6)
+    'kèm: 62-btc.signed.pdf'
+    """
+    found = list(lines) or [(line, 0.0, 0.0) for line in (text or "").splitlines()]
+    joined = ""
+    end = 0.0
+    single = False
+    for raw, right_end, first_width in found:
+        line = " ".join(raw.split())
+        if not line:
+            continue
+        forced = (single and bool(right) and right - _PDF_PADDING - end < min(first_width, 1.5)
+                  and not (joined[-1].isupper() and line[0].islower()))  # "UBND" / "cấp"
+        tight = forced or joined.endswith("/") or (
+            joined.endswith("-") and not joined.endswith(" -"))
+        # Inside a number: "25.000." / "000đ", or a code too long for its column.
+        number = line[0].isdigit() and bool(
+            re.search(r"\d[.,]$", joined) or (single and joined[-1:].isdigit()))
+        closing = line[0] in ",.;:)]"  # punctuation wrapped to the next line
+        glue = "" if not joined or tight or number or closing or re.match(r"-\S", line) else " "
+        joined += glue + line
+        end, single = right_end, " " not in line
+    return nfc(joined)
+
+
+def _pdf_table_rows(
+    page: Any, table: Any
+) -> list[tuple[float, tuple[str, ...], frozenset[int]]]:
+    """The rows of a pdfplumber table: (top, cells, merged-across columns), merges filled in.
+
+    pdfplumber gives ``None`` for a grid position a merged cell covers; the cell
+    that covers it is the one to its left whose box reaches into the column, else
+    the one above whose box reaches into the row.
+    """
+    grid = [list(row.cells) for row in table.rows]
+    texts = table.extract()
+    width = max((len(r) for r in grid), default=0)
+    lefts = [
+        min((r[c][0] for r in grid if c < len(r) and r[c] is not None), default=0.0)
+        for c in range(width)
+    ]
+    out: list[tuple[float, tuple[str, ...], frozenset[int]]] = []
+    filled: list[list[str]] = []
+    for i, row in enumerate(grid):
+        cells = [
+            _pdf_cell(t, _pdf_lines(page, row[c]) if t and "\n" in t else (),
+                      row[c][2] if t and "\n" in t else 0.0)
+            for c, t in enumerate(texts[i])
+        ] + [""] * (width - len(texts[i]))
+        across: set[int] = set()
+        tops = [box[1] for box in row if box is not None]
+        top = min(tops) if tops else (out[-1][0] if out else 0.0)
+        for c in range(width):
+            if c < len(row) and row[c] is not None:
+                continue
+            left = next((k for k in range(c - 1, -1, -1) if k < len(row)
+                         and row[k] is not None), None)
+            if left is not None and row[left][2] > lefts[c] + 1:
+                cells[c] = cells[left]
+                across.update((left, c))
+                continue
+            for k in range(i - 1, -1, -1):
+                box = grid[k][c] if c < len(grid[k]) else None
+                if box is not None:
+                    if box[3] > top + 1:
+                        cells[c] = filled[k][c]
+                    break
+        filled.append(cells)
+        out.append((top, tuple(cells), frozenset(across)))
+    return out
+
+
+def _pdf_lines(
+    page: Any, box: tuple[float, float, float, float]
+) -> list[tuple[str, float, float]]:
+    """The lines of text in *box* of *page*: text, right end, width of the first glyph."""
+    # Inset a little: glyphs of the row below may reach over the ruling line.
+    x0, top, x1, bottom = box
+    inset = min(1.5, (bottom - top) / 4)
+    lines = page.crop((x0, top + inset, x1, bottom - inset)).extract_text_lines()
+    return [(line["text"], float(line["x1"]),
+             float(line["chars"][0]["x1"] - line["chars"][0]["x0"]) if line["chars"] else 0.0)
+            for line in lines]
+
+
+def _pdf_pages(file: Path, source: str) -> list[list[_PDF_ITEM]]:
+    """Each page's items in reading order: table rows and the text lines outside tables."""
+    import pdfplumber  # heavy: imported on use
+
+    pages: list[list[_PDF_ITEM]] = []
+    chars = 0
+    try:
+        with pdfplumber.open(file) as pdf:
+            for page in pdf.pages:
+                chars += len(page.chars)
+                items: list[_PDF_ITEM] = []
+                boxes: list[tuple[float, float, float, float]] = []
+                for number, table in enumerate(page.find_tables(), start=1):
+                    items.extend((top, cells, across, number)
+                                 for top, cells, across in _pdf_table_rows(page, table))
+                    boxes.append(table.bbox)
+
+                def outside(obj: dict[str, Any], boxes: list[Any] = boxes) -> bool:
+                    x = (obj["x0"] + obj["x1"]) / 2
+                    y = (obj["top"] + obj["bottom"]) / 2
+                    return not any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes)
+
+                rest = page.filter(outside) if boxes else page
+                items.extend((line["top"], (_pdf_cell(line["text"]),), frozenset(), 0)
+                             for line in rest.extract_text_lines())
+                items.sort(key=lambda item: item[0])
+                pages.append(items)
+                page.close()
+    except Exception as exc:  # pdfminer raises many types on damaged or encrypted files
+        name = type(exc).__name__
+        what = "an encrypted PDF file" if "Password" in name or "Encrypt" in name else (
+            "a damaged PDF file")
+        raise _error(source, f"{what} ({name}: {exc})".rstrip(": )") + ")") from None
+    if chars == 0:
+        raise _error(source, f"a scanned PDF: its {len(pages)} page(s) are pictures with no "
+                             "text layer; it needs OCR (text recognition) before tthc can read "
+                             "it, or ask for the PDF exported from Word or Excel")
+    return pages
+
+
+def _read_pdf(
+    file: Path, source: str, columns: Mapping[str, str | int] | None, limits: Limits
+) -> Listing:
+    pages = _pdf_pages(file, source)
+    # A row split by a page break: the first table row of a page with an empty first cell,
+    # below a table of the same width at the end of the previous page, is the rest of it.
+    last: tuple[int, int] | None = None  # (page, item) of the last table row so far
+    for number, page in enumerate(pages):
+        tables = [i for i, item in enumerate(page) if item[3]]
+        if tables and last is not None:
+            before, first = pages[last[0]][last[1]], page[tables[0]]
+            if (len(first[1]) == len(before[1]) and first[1] and not first[1][0]
+                    and any(first[1]) and before[1][0] and not first[2]):
+                joined = tuple(" ".join(p for p in (a, b) if p)
+                               for a, b in zip(before[1], first[1], strict=True))
+                pages[last[0]][last[1]] = (before[0], joined, before[2], before[3])
+                del page[tables[0]]
+                tables = [i - 1 for i in tables[1:]]
+        if tables:
+            last = (number, tables[-1])
+    legacy = _Legacy.detect(cell for page in pages for item in page for cell in item[1])
+    builder = _Builder(source, limits, legacy)
+    context = _Context()
+    inherited: dict[int, str] | None = None
+    width = -1
+    found = False
+    sheets: list[str] = []
+    for number, page in enumerate(pages, start=1):
+        name = f"page {number}"
+        sheets.append(name)
+        rows = [_Physical(number=i, cells=item[1], merged_across=item[2])
+                for i, item in enumerate(page, start=1)]
+        # One table per ruled table of the page, with the text lines above it.
+        segments: list[list[_Physical]] = [[]]
+        current = 0  # the ruled table the segment holds (0: none yet)
+        for row, item in zip(rows, page, strict=True):
+            if item[3] and current and item[3] != current:
+                segments.append([])
+            if item[3]:
+                current = item[3]
+            segments[-1].append(row)
+        for segment in segments:
+            this_width = max((len(r.cells) for r in segment), default=0)
+            table = _Table(builder, name, context, columns,
+                           inherited if this_width == width else None)
+            roles = table.read(segment)
+            if roles is not None:
+                inherited, width, found = roles, this_width, True
+    if not found:
+        raise _error(source, "no table has a column of procedure names (a header such as "
+                             "'Tên thủ tục'); tables are found by their ruling lines")
+    return builder.listing("pdf", None, sheets)
+
 
 # -------------------------------------------------------------------------------- doc
 #
