@@ -1327,7 +1327,7 @@ _PDF_PADDING = 5.5
 
 def _pdf_cell(text: str | None, lines: Sequence[tuple[str, float, float]] = (),
               right: float = 0.0) -> str:
-    """A PDF cell's text, NFC, its wrapped lines joined with a space where one was lost.
+    r"""A PDF cell's text, NFC, its wrapped lines joined with a space where one was lost.
 
     A break after "/" or a word's hyphen ("NĐ-" / "CP"), before a hyphen that ends
     a word ("QĐ" / "-TTg"), inside a number ("25.000." / "000đ") or before wrapped
