@@ -942,9 +942,14 @@ def _ole_kind(file: Path, limits: Limits) -> str:
     """``"xls"`` or ``"doc"`` for an old binary Office (OLE) file, from its stream names."""
     with file.open("rb") as handle:
         data = handle.read(limits.max_bytes)
+    suffix = file.suffix.lower()
     if "WordDocument".encode("utf-16-le") in data:
         return "doc"
-    if any(name.encode("utf-16-le") in data for name in ("Workbook", "Book")):
+    if "Workbook".encode("utf-16-le") in data:
+        return "xls"
+    if suffix in (".doc", ".dot"):  # a damaged file: its name says what it was
+        return "doc"
+    if "Book".encode("utf-16-le") in data or suffix in (".xls", ".xlt"):
         return "xls"
     return ""
 
@@ -1058,7 +1063,7 @@ def _check_zip(file: Path, source: str, limits: Limits) -> set[str]:
             infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError,
             NotImplementedError) as exc:
-        raise _error(source, f"a damaged XLSX/DOCX (zip) file ({exc})") from None
+        raise _error(source, f"a damaged XLSX, DOCX or ODS (zip) file ({exc})") from None
     if len(infos) > input_limit("TTHC_MAX_FILES"):
         raise _limit(source, f"{len(infos)} archive members (TTHC_MAX_FILES)")
     total = sum(info.file_size for info in infos)
@@ -1582,7 +1587,9 @@ def _converted_doc(source: str, resolved: str, _mtime: int, _size: int) -> bytes
             raise _error(source, f"LibreOffice could not convert this .doc file ({exc})") from None
         result = work / "out" / "input.docx"
         if done.returncode != 0 or not result.is_file():
-            said = (done.stderr or done.stdout).decode("utf-8", "replace").strip()[-200:]
+            lines = (done.stderr or done.stdout).decode("utf-8", "replace").splitlines()
+            said = next((line.strip()[:200] for line in reversed(lines)
+                         if line.strip() and not line.startswith("Warning")), "")
             raise _error(source, "LibreOffice could not convert this .doc file (a damaged "
                                  f"Word 97-2003 file?){': ' + said if said else ''}")
         return result.read_bytes()
