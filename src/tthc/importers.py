@@ -1078,7 +1078,7 @@ def read_appendix(
     kind: EntryKind | None = None,
     levels: Sequence[str] = (),
 ) -> AppendixImport:
-    """Read a decision's appendix (XLSX, DOCX, CSV or text) into a decision.
+    """Read a decision's appendix (XLSX, XLS, ODS, DOCX, DOC, PDF, CSV or text) into a decision.
 
     Every row is accounted for (:class:`AppendixImport`): a procedure row
     gives an entry, or is reported with its reason (no code, an invalid code,
@@ -1090,7 +1090,8 @@ def read_appendix(
     (:attr:`AppendixImport.counts`).
 
     Args:
-        path: the appendix file: ``.xlsx``/``.xlsm`` (every sheet), ``.docx``
+        path: the appendix file: ``.xlsx``/``.xlsm``, ``.xls``, ``.ods`` (every
+            sheet), ``.doc`` (through LibreOffice), a text-layer PDF (page by page), ``.docx``
             (paragraphs and tables in document order), ``.csv``/``.tsv``
             (any encoding, legacy Vietnamese fonts decoded), ``.txt``/``.md``.
         number, issuer, signed: the decision's identity (domain.md §2.5).

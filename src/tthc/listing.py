@@ -1,4 +1,4 @@
-"""Read what a one-stop desk has posted: CSV, XLSX, DOCX and text listings.
+"""Read what a one-stop desk has posted: CSV, XLSX, XLS, ODS, DOCX, DOC, PDF and text listings.
 
 Posted lists come typed by hand, exported from Word or Excel, or copied
 from PDF pages (domain.md §5, §9). :func:`read_listing` reads any of them
@@ -132,7 +132,8 @@ class ListingRow:
 
     #: The file it was read from, as given.
     source: str
-    #: The sheet (XLSX), ``"table N"`` (DOCX, Markdown), or ``None``.
+    #: The sheet (XLSX, XLS, ODS), ``"table N"`` (DOCX, DOC, Markdown), ``"page N"``
+    #: (PDF), or ``None``.
     sheet: str | None
     #: The row number a person sees: the spreadsheet row, the CSV record,
     #: the table row, or the line of a text file (1-based).
@@ -210,7 +211,8 @@ class Listing:
     """
 
     source: str
-    #: ``"csv"``, ``"xlsx"``, ``"docx"`` or ``"text"`` (plain or Markdown).
+    #: ``"csv"``, ``"xlsx"``, ``"xls"``, ``"ods"``, ``"docx"``, ``"doc"``, ``"pdf"`` or
+    #: ``"text"`` (plain or Markdown).
     format: str
     rows: tuple[ListingRow, ...]
     skipped: tuple[SkippedRow, ...]
@@ -867,13 +869,14 @@ def read_listing(
         columns: overrides of the automatic column mapping, role ->
             header text or 0-based column index (roles in :data:`ROLES`);
             with indexes only, no header row is needed.
-        sheet: an XLSX sheet (name or 0-based index); all visible sheets
+        sheet: a spreadsheet's sheet (name or 0-based index); all visible sheets
             by default.
         limits: size limits (:class:`Limits` defaults).
 
     Raises:
-        InputError: the file cannot be used (unreadable, corrupt, an old
-            binary .xls/.doc, a PDF, binary junk, or no column of names);
+        InputError: the file cannot be used (unreadable, a corrupt
+            .xls/.ods/.doc/PDF, a scanned PDF, a .doc without LibreOffice,
+            binary junk, or no column of names);
             the message names the file and, where it applies, the sheet and row.
         LimitExceeded: the file, an archive member total, the rows or a
             cell exceed *limits*.
