@@ -1577,18 +1577,17 @@ def _converted_doc(source: str, resolved: str, _mtime: int, _size: int) -> bytes
                              "libreoffice-writer-nogui), or save it as .docx")
     with tempfile.TemporaryDirectory(prefix="tthc-doc-") as folder:
         work = Path(folder)
-        shutil.copyfile(resolved, work / "input.doc")
         try:
             done = subprocess.run(
                 [command, "--headless", "--norestore", "--nologo", "--nolockcheck",
                  f"-env:UserInstallation={(work / 'profile').as_uri()}",
                  "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(work / "out"),
-                 str(work / "input.doc")],
+                 resolved],
                 capture_output=True, timeout=_CONVERT_TIMEOUT, check=False,
             )
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise _error(source, f"LibreOffice could not convert this .doc file ({exc})") from None
-        result = work / "out" / "input.docx"
+        result = work / "out" / f"{Path(resolved).stem}.docx"
         if done.returncode != 0 or not result.is_file():
             lines = (done.stderr or done.stdout).decode("utf-8", "replace").splitlines()
             said = next((line.strip()[:200] for line in reversed(lines)
