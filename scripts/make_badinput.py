@@ -67,6 +67,8 @@ REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "tests" / "data" / "real"
 EXAMPLE = REPO / "catalog"
 PORTAL_XLSX = DATA / "portal_exports" / "danh-sach-tthc-BoTuPhap.xlsx"
+#: Real rows in .xls, .ods, .doc and PDF (scripts/make_format_twins.py).
+TWINS = REPO / "tests" / "data" / "formats"
 
 #: The fixed timestamp of every zip member written here (deterministic bytes).
 ZIP_TIME = (2020, 1, 1, 0, 0, 0)
@@ -580,6 +582,21 @@ def input_files(dest: Path) -> list[Case]:
         "an OpenDocument-like zip: neither XLSX nor DOCX")
     add("docx-as.csv", appendix_docx, "a DOCX saved under a .csv name", expect="read",
         formats=("appendix",))
+
+    # Damaged old and published formats, from the format twins of real rows
+    # (tests/data/formats, made by scripts/make_format_twins.py).
+    xls = (TWINS / "huyen.xls").read_bytes()
+    add("huyen-truncated.xls", xls[: len(xls) // 2], "a real XLS (Excel 97-2003) cut in half")
+    ods = (TWINS / "huyen.ods").read_bytes()
+    add("huyen-truncated.ods", ods[: len(ods) // 2], "a real ODS cut in half")
+    add("huyen-member-flipped.ods", flip_member(ods, "content.xml", 17),
+        "a real ODS with bytes flipped inside its content part (directory intact)")
+    pdf = (TWINS / "xa-cuc-lam.pdf").read_bytes()
+    add("listing-truncated.pdf", pdf[: len(pdf) // 2], "a real text-layer PDF cut in half")
+    add("scanned.pdf", (TWINS / "scanned.pdf").read_bytes(),
+        "a scanned PDF: a page that is a picture, with no text layer")
+    add("ole-only.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600),
+        "an old binary Office (OLE) header and nothing else, named .doc")
 
     # A folder where a file is expected.
     (folder / "a-folder.csv").mkdir(exist_ok=True)

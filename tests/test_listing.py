@@ -706,10 +706,11 @@ class TestUnusableFiles:
 
     @pytest.mark.parametrize(
         ("head", "message"),
-        [(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "old binary"),
+        [(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "damaged XLS"),
          (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "PDF")],
     )
     def test_other_formats(self, tmp_path: Path, head: bytes, message: str) -> None:
+        """An .xls or a PDF that is only a header is refused as damaged."""
         path = tmp_path / "ds.xls"
         path.write_bytes(head)
         with pytest.raises(InputError, match=message):

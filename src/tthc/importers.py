@@ -36,6 +36,7 @@ heading grammar, the column names understood and the count checks.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 from collections import Counter
@@ -1077,7 +1078,7 @@ def read_appendix(
     kind: EntryKind | None = None,
     levels: Sequence[str] = (),
 ) -> AppendixImport:
-    """Read a decision's appendix (XLSX, DOCX, CSV or text) into a decision.
+    """Read a decision's appendix (XLSX, XLS, ODS, DOCX, DOC, PDF, CSV or text) into a decision.
 
     Every row is accounted for (:class:`AppendixImport`): a procedure row
     gives an entry, or is reported with its reason (no code, an invalid code,
@@ -1089,7 +1090,8 @@ def read_appendix(
     (:attr:`AppendixImport.counts`).
 
     Args:
-        path: the appendix file: ``.xlsx``/``.xlsm`` (every sheet), ``.docx``
+        path: the appendix file: ``.xlsx``/``.xlsm``, ``.xls``, ``.ods`` (every
+            sheet), ``.doc`` (through LibreOffice), a text-layer PDF (page by page), ``.docx``
             (paragraphs and tables in document order), ``.csv``/``.tsv``
             (any encoding, legacy Vietnamese fonts decoded), ``.txt``/``.md``.
         number, issuer, signed: the decision's identity (domain.md §2.5).
@@ -1758,7 +1760,7 @@ def _listing_rows(file: Path) -> tuple[Any, list[tuple[str | None, int, tuple[st
     found = [(r.sheet, r.row, r.raw) for r in listing.rows]
     found += [(s.sheet, s.row, s.raw) for s in listing.skipped]
     order = {name: index for index, name in enumerate(listing.sheets)}
-    if listing.format in ("xlsx", "docx"):
+    if listing.format in _SPREADSHEETS + _DOCUMENTS:
         found.sort(key=lambda item: (order.get(item[0] or "", -1), item[1]))
     else:
         found.sort(key=lambda item: item[1])
@@ -1781,10 +1783,15 @@ def _legacy_cells(encoding: str | None) -> Any:
     return convert
 
 
+#: Formats read_listing gives by sheet, and those with paragraphs between tables.
+_SPREADSHEETS = ("xlsx", "xls", "ods")
+_DOCUMENTS = ("docx", "doc", "pdf")
+
+
 def _part(sheet: str | None, fmt: str) -> str:
     if not sheet:
         return ""
-    return f"sheet {sheet!r}" if fmt == "xlsx" else sheet
+    return f"sheet {sheet!r}" if fmt in _SPREADSHEETS else sheet
 
 
 def _read_lines(file: Path) -> list[_Line]:
@@ -1794,10 +1801,13 @@ def _read_lines(file: Path) -> list[_Line]:
     source = file.name
 
     def line(sheet: str | None, row: int, raw: Sequence[str]) -> _Line:
+        # The pages of a PDF are one flow, and its one-cell rows are text outside tables.
+        pdf = listing.format == "pdf"
         return _Line(position=Position(source=source, part=_part(sheet, listing.format), row=row),
-                     cells=_clean_cells([convert(cell) for cell in raw]), table=sheet or "")
+                     cells=_clean_cells([convert(cell) for cell in raw]),
+                     table="" if pdf else sheet or "", in_table=not pdf or len(raw) > 1)
 
-    if listing.format != "docx":
+    if listing.format not in ("docx", "doc"):
         return [line(sheet, row, raw) for sheet, row, raw in found]
     by_table: dict[str, list[_Line]] = {}
     for sheet, row, raw in found:
@@ -1821,8 +1831,11 @@ def _docx_blocks(file: Path) -> list[tuple[str, str]]:
     import docx
     from docx.oxml.ns import qn
 
+    from tthc.listing import docx_bytes
+
+    content = docx_bytes(file)  # a .doc converted (read_listing has already done it once)
     try:
-        document = docx.Document(str(file))
+        document = docx.Document(io.BytesIO(content))
     except Exception as exc:  # python-docx raises many types on damaged files
         raise InputError(
             [Problem(source=file.name, path="", code="invalid-input",

@@ -1,4 +1,4 @@
-"""Read what a one-stop desk has posted: CSV, XLSX, DOCX and text listings.
+"""Read what a one-stop desk has posted: CSV, XLSX, XLS, ODS, DOCX, DOC, PDF and text listings.
 
 Posted lists come typed by hand, exported from Word or Excel, or copied
 from PDF pages (domain.md §5, §9). :func:`read_listing` reads any of them
@@ -33,6 +33,9 @@ import io
 import itertools
 import os
 import re
+import shutil
+import subprocess
+import tempfile
 import unicodedata
 import zipfile
 import zlib
@@ -57,6 +60,7 @@ __all__ = [
     "ListingRow",
     "SkipReason",
     "SkippedRow",
+    "docx_bytes",
     "header_role",
     "read_listing",
 ]
@@ -128,7 +132,8 @@ class ListingRow:
 
     #: The file it was read from, as given.
     source: str
-    #: The sheet (XLSX), ``"table N"`` (DOCX, Markdown), or ``None``.
+    #: The sheet (XLSX, XLS, ODS), ``"table N"`` (DOCX, DOC, Markdown), ``"page N"``
+    #: (PDF), or ``None``.
     sheet: str | None
     #: The row number a person sees: the spreadsheet row, the CSV record,
     #: the table row, or the line of a text file (1-based).
@@ -206,7 +211,8 @@ class Listing:
     """
 
     source: str
-    #: ``"csv"``, ``"xlsx"``, ``"docx"`` or ``"text"`` (plain or Markdown).
+    #: ``"csv"``, ``"xlsx"``, ``"xls"``, ``"ods"``, ``"docx"``, ``"doc"``, ``"pdf"`` or
+    #: ``"text"`` (plain or Markdown).
     format: str
     rows: tuple[ListingRow, ...]
     skipped: tuple[SkippedRow, ...]
@@ -239,9 +245,8 @@ class Listing:
 
 def _position(source: str, sheet: str | None, row: int) -> str:
     if sheet:
-        return f"{source}, sheet {sheet!r}, row {row}" if not sheet.startswith("table ") else (
-            f"{source}, {sheet}, row {row}"
-        )
+        return f"{source}, sheet {sheet!r}, row {row}" if not sheet.startswith(
+            ("table ", "page ")) else f"{source}, {sheet}, row {row}"
     return f"{source}, row {row}"
 
 
@@ -865,13 +870,14 @@ def read_listing(
         columns: overrides of the automatic column mapping, role ->
             header text or 0-based column index (roles in :data:`ROLES`);
             with indexes only, no header row is needed.
-        sheet: an XLSX sheet (name or 0-based index); all visible sheets
+        sheet: a spreadsheet's sheet (name or 0-based index); all visible sheets
             by default.
         limits: size limits (:class:`Limits` defaults).
 
     Raises:
-        InputError: the file cannot be used (unreadable, corrupt, an old
-            binary .xls/.doc, a PDF, binary junk, or no column of names);
+        InputError: the file cannot be used (unreadable, a corrupt
+            .xls/.ods/.doc/PDF, a scanned PDF, a .doc without LibreOffice,
+            binary junk, or no column of names);
             the message names the file and, where it applies, the sheet and row.
         LimitExceeded: the file, an archive member total, the rows or a
             cell exceed *limits*.
@@ -896,17 +902,26 @@ def read_listing(
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         members = _check_zip(file, source, limits)
         if "xl/workbook.xml" in members:
-            return _read_xlsx(file, source, columns, sheet, limits)
+            return _read_spreadsheet(file, source, "xlsx", columns, sheet, limits)
         if "word/document.xml" in members:
             return _read_docx(file, source, columns, limits)
         if "content.xml" in members:
-            raise _error(source, "an OpenDocument file; save it as .xlsx or .docx")
-        raise _error(source, "a zip archive that is neither an XLSX nor a DOCX file")
+            if _odf_type(file) == "spreadsheet":
+                return _read_spreadsheet(file, source, "ods", columns, sheet, limits)
+            raise _error(source, "an OpenDocument file that is not a spreadsheet (.ods); "
+                                 "save it as .ods, .xlsx or .docx")
+        raise _error(source, "a zip archive that is neither an XLSX nor a DOCX nor an ODS file")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise _error(source, "an old binary Excel or Word file (.xls/.doc); "
-                             "save it as .xlsx or .docx")
+        kind = _ole_kind(file, limits)
+        if kind == "xls":
+            return _read_spreadsheet(file, source, "xls", columns, sheet, limits)
+        if kind == "doc":
+            listing = _read_docx(file, source, columns, limits, content=docx_bytes(file))
+            return attrs.evolve(listing, format="doc")
+        raise _error(source, "a damaged old binary Office file (OLE): neither an Excel "
+                             "97-2003 workbook nor a Word 97-2003 document")
     if head.startswith(b"%PDF"):
-        raise _error(source, "a PDF file; copy its table into a spreadsheet or a text file")
+        return _read_pdf(file, source, columns, limits)
     data = file.read_bytes()
     text, encoding = _decode(data, source)
     suffix = file.suffix.lower()
@@ -915,6 +930,32 @@ def read_listing(
     if suffix in (".csv", ".tsv", ".tab", ".txt") or _looks_tabular(text, None):
         return _read_csv(text, source, encoding, columns, limits)
     return _read_text(text, source, encoding, columns, limits)
+
+
+def _odf_type(file: Path) -> str:
+    """The kind of an OpenDocument file from its ``mimetype`` member: ``"spreadsheet"``, …"""
+    try:
+        with zipfile.ZipFile(file) as archive:
+            mimetype = archive.read("mimetype")[:100].decode("ascii", "replace")
+    except (KeyError, zipfile.BadZipFile, OSError, EOFError, zlib.error, ValueError):
+        return ""
+    return mimetype.rpartition(".")[2].strip()
+
+
+def _ole_kind(file: Path, limits: Limits) -> str:
+    """``"xls"`` or ``"doc"`` for an old binary Office (OLE) file, from its stream names."""
+    with file.open("rb") as handle:
+        data = handle.read(limits.max_bytes)
+    suffix = file.suffix.lower()
+    if "WordDocument".encode("utf-16-le") in data:
+        return "doc"
+    if "Workbook".encode("utf-16-le") in data:
+        return "xls"
+    if suffix in (".doc", ".dot"):  # a damaged file: its name says what it was
+        return "doc"
+    if "Book".encode("utf-16-le") in data or suffix in (".xls", ".xlt"):
+        return "xls"
+    return ""
 
 
 def _decode(data: bytes, source: str) -> tuple[str, str]:
@@ -1026,7 +1067,7 @@ def _check_zip(file: Path, source: str, limits: Limits) -> set[str]:
             infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError,
             NotImplementedError) as exc:
-        raise _error(source, f"a damaged XLSX/DOCX (zip) file ({exc})") from None
+        raise _error(source, f"a damaged XLSX, DOCX or ODS (zip) file ({exc})") from None
     if len(infos) > input_limit("TTHC_MAX_FILES"):
         raise _limit(source, f"{len(infos)} archive members (TTHC_MAX_FILES)")
     total = sum(info.file_size for info in infos)
@@ -1036,70 +1077,69 @@ def _check_zip(file: Path, source: str, limits: Limits) -> set[str]:
     return {info.filename for info in infos}
 
 
-_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+# ------------------------------------------------------------------------- spreadsheets
+#
+# XLSX, XLS (Excel 97-2003) and ODS are read by python-calamine (a Rust reader): cell values
+# only, cached formula results, no styles. Merged ranges come from calamine for XLSX and XLS;
+# calamine does not report them for ODS, so they are read from the file's content.xml.
+
+_SPREADSHEET_NAMES = {"xlsx": "XLSX", "xls": "XLS (Excel 97-2003)", "ods": "ODS"}
+
+_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 
 
-def _column_number(letters: bytes) -> int:
-    number = 0
-    for char in letters:
-        number = number * 26 + (char - 64)
-    return number
+def _ods_merges(archive: zipfile.ZipFile) -> dict[str, list[tuple[int, int, int, int]]]:
+    """Sheet name -> merged ranges (min_row, min_col, max_row, max_col), 1-based, of an ODS.
 
-
-def _xlsx_parts(archive: zipfile.ZipFile) -> dict[str, tuple[str, str]]:
-    """Sheet name -> (state, part path), from the workbook and its relationships."""
-    ns = {
-        "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-    }
-    targets: dict[str, str] = {}
-    try:
-        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-        for rel in rels:
-            target = rel.get("Target", "")
-            part = target.lstrip("/") if target.startswith("/") else "xl/" + target
-            targets[rel.get("Id", "")] = os.path.normpath(part).replace(os.sep, "/")
-        book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    except (KeyError, ElementTree.ParseError):
-        return {}
-    found: dict[str, tuple[str, str]] = {}
-    for item in book.iterfind("m:sheets/m:sheet", ns):
-        rid = item.get(f"{{{ns['r']}}}id", "")
-        found[item.get("name", "")] = (item.get("state", "visible"), targets.get(rid, ""))
-    return found
-
-
-def _xlsx_merges(archive: zipfile.ZipFile, part: str) -> list[tuple[int, int, int, int]]:
-    """(min_row, min_col, max_row, max_col) of the merged ranges of a sheet part."""
-    found: list[tuple[int, int, int, int]] = []
-    try:
-        handle = archive.open(part)
-    except KeyError:
-        return found
-    with handle:
-        tail = b""
-        while True:
-            chunk = handle.read(1 << 20)
-            if not chunk:
-                break
-            data = tail + chunk
-            cut = data.rfind(b"<")
-            head, tail = (data[:cut], data[cut:]) if cut > 0 else (data, b"")
-            for match in _MERGE.finditer(head):
-                c1, r1, c2, r2 = match.groups()
-                col1, row1 = _column_number(c1), int(r1)
-                col2, row2 = (_column_number(c2), int(r2)) if c2 else (col1, row1)
-                found.append((row1, col1, row2, col2))
-        for match in _MERGE.finditer(tail):
-            c1, r1, c2, r2 = match.groups()
-            col1, row1 = _column_number(c1), int(r1)
-            col2, row2 = (_column_number(c2), int(r2)) if c2 else (col1, row1)
-            found.append((row1, col1, row2, col2))
+    OpenDocument marks a merged range on its first cell
+    (``table:number-columns-spanned``, ``table:number-rows-spanned``); rows and
+    cells may stand for several (``number-rows-repeated``, ``number-columns-repeated``).
+    """
+    t = _ODS_TABLE
+    found: dict[str, list[tuple[int, int, int, int]]] = {}
+    sheet: list[tuple[int, int, int, int]] | None = None
+    row = col = 0
+    row_repeat = 1
+    depth = 0  # nesting of tables: cells of a sub-table are not the sheet's
+    with archive.open("content.xml") as handle:
+        for event, element in ElementTree.iterparse(handle, events=("start", "end")):
+            tag = element.tag
+            if tag == f"{t}table":
+                if event == "start":
+                    depth += 1
+                    if depth == 1:
+                        sheet = found.setdefault(element.get(f"{t}name", ""), [])
+                        row = 0
+                else:
+                    depth -= 1
+                    element.clear()
+                continue
+            if depth != 1 or sheet is None:
+                continue
+            if tag == f"{t}table-row":
+                if event == "start":
+                    col = 0
+                    row_repeat = int(element.get(f"{t}number-rows-repeated", "1") or 1)
+                else:
+                    row += row_repeat
+                    element.clear()
+            elif event == "start" and tag in (f"{t}table-cell", f"{t}covered-table-cell"):
+                repeat = int(element.get(f"{t}number-columns-repeated", "1") or 1)
+                across = int(element.get(f"{t}number-columns-spanned", "1") or 1)
+                down = int(element.get(f"{t}number-rows-spanned", "1") or 1)
+                if tag == f"{t}table-cell" and (across > 1 or down > 1):
+                    sheet.append((row + 1, col + 1, row + down, col + across))
+                col += repeat
     return found
 
 
 def _cell_text(value: Any) -> tuple[str, bool]:
-    """A spreadsheet value as text, and whether it was a number."""
+    """A spreadsheet value as text, and whether it was a number.
+
+    >>> import datetime
+    >>> [_cell_text(v) for v in ("Hộ tịch", 1.0, 1.00011, True, datetime.date(2019, 12, 31))]
+    [('Hộ tịch', False), ('1', True), ('1.00011', True), ('TRUE', False), ('2019-12-31', False)]
+    """
     if value is None:
         return "", False
     if isinstance(value, str):
@@ -1123,9 +1163,9 @@ _BLANK_RUN = 65_536
 
 
 def _sheet_rows(
-    worksheet: Any, merges: Sequence[tuple[int, int, int, int]]
+    values: Iterable[Sequence[Any]], merges: Sequence[tuple[int, int, int, int]]
 ) -> Iterator[_Physical]:
-    """The rows of a read-only worksheet with merged ranges filled in.
+    """The rows of a sheet (cell values from row 1, column A) with merged ranges filled in.
 
     Blank rows at the end are not rows a person sees; they are dropped, as
     is everything after a run of :data:`_BLANK_RUN` blank rows.
@@ -1135,10 +1175,10 @@ def _sheet_rows(
         starting.setdefault(merge[0], []).append(merge)
     active: list[tuple[tuple[int, int, int, int], str]] = []
     blanks: list[_Physical] = []
-    for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+    for number, cells in enumerate(values, start=1):
         texts: list[str] = []
         numeric: set[int] = set()
-        for index, value in enumerate(values):
+        for index, value in enumerate(cells):
             text, is_number = _cell_text(value)
             texts.append(text)
             if is_number:
@@ -1176,57 +1216,75 @@ def _sheet_rows(
         yield row
 
 
-def _read_xlsx(
+def _read_spreadsheet(
     file: Path,
     source: str,
+    fmt: str,
     columns: Mapping[str, str | int] | None,
     sheet: str | int | None,
     limits: Limits,
 ) -> Listing:
-    import openpyxl  # heavy: imported on use
+    """Read an XLSX, XLS or ODS workbook (*fmt*) with python-calamine."""
+    from python_calamine import CalamineWorkbook, SheetVisibleEnum  # heavy: imported on use
 
+    kind = _SPREADSHEET_NAMES[fmt]
+    strings: list[str] = []
+    ods_merges: dict[str, list[tuple[int, int, int, int]]] = {}
+    if fmt in ("xlsx", "ods"):
+        try:
+            with zipfile.ZipFile(file) as archive:
+                if fmt == "xlsx":
+                    strings = _shared_strings(archive)
+                else:
+                    ods_merges = _ods_merges(archive)
+        except (zipfile.BadZipFile, OSError, EOFError, zlib.error, KeyError,
+                ElementTree.ParseError, ValueError) as exc:
+            raise _error(source, f"a damaged {kind} file ({exc})") from None
     try:
-        with zipfile.ZipFile(file) as archive:
-            parts = _xlsx_parts(archive)
-            merges = {name: _xlsx_merges(archive, part) for name, (_, part) in parts.items()}
-            strings = _shared_strings(archive)
-    except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
-        raise _error(source, f"a damaged XLSX file ({exc})") from None
-    handle = file.open("rb")  # a handle: openpyxl would refuse a name not ending in .xlsx
+        workbook = CalamineWorkbook.from_path(str(file))
+    except Exception as exc:  # calamine raises its own error types, and ValueError
+        raise _error(source, f"a damaged {kind} file ({type(exc).__name__}: {exc})") from None
     try:
-        workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
-    except Exception as exc:
-        handle.close()
-        raise _error(source, f"a damaged XLSX file ({type(exc).__name__}: {exc})") from None
-    try:
-        names = list(workbook.sheetnames)
-        chosen = _choose_sheets(names, parts, sheet, source)
-        try:  # without shared strings, a sample of the cells (a damaged sheet fails here)
-            legacy = _Legacy.detect(strings) if strings else _Legacy.detect(
-                _sample_cells(workbook, chosen)
-            )
-        except Exception as exc:
-            raise _error(source, f"a damaged sheet ({type(exc).__name__}: {exc})") from None
-        builder = _Builder(source, limits, legacy)
-        found = False
+        names = list(workbook.sheet_names)
+        states = {
+            item.name: ("visible" if item.visible == SheetVisibleEnum.Visible else "hidden", "")
+            for item in workbook.sheets_metadata
+        }
+        chosen = _choose_sheets(names, states, sheet, source)
+        sheets: dict[str, tuple[list[list[Any]], list[tuple[int, int, int, int]]]] = {}
         for name in chosen:
-            table = _Table(builder, name, _Context(), columns)
             try:
-                rows = _sheet_rows(workbook[name], merges.get(name, ()))
-                found = table.read(rows) is not None or found
-            except (InputError, LimitExceeded):
-                raise
-            except Exception as exc:
+                grid = workbook.get_sheet_by_name(name)
+                values = grid.to_python(skip_empty_area=False, nrows=limits.max_rows + 1)
+                ranges = grid.merged_cell_ranges
+            except Exception as exc:  # a damaged sheet fails when it is read
                 raise _error(source, f"a damaged sheet ({type(exc).__name__}: {exc})",
                              path=f"{source}, sheet {name!r}") from None
-        if not found:
-            where = ", ".join(repr(n) for n in chosen) or "none"
-            raise _error(source, "no sheet has a column of procedure names (a header such "
-                                 f"as 'Tên thủ tục'); sheets read: {where}")
-        return builder.listing("xlsx", None, chosen)
+            merges = (
+                [(r1 + 1, c1 + 1, r2 + 1, c2 + 1) for (r1, c1), (r2, c2) in ranges]
+                if ranges is not None else ods_merges.get(name, [])
+            )
+            sheets[name] = (values, merges)
     finally:
         workbook.close()
-        handle.close()
+    # Typed text lives in the shared strings of an XLSX; elsewhere, sample the text cells.
+    legacy = _Legacy.detect(strings) if strings else _Legacy.detect(
+        value
+        for values, _ in sheets.values()
+        for cells in values[:500]
+        for value in cells
+        if isinstance(value, str)
+    )
+    builder = _Builder(source, limits, legacy)
+    found = False
+    for name in chosen:
+        table = _Table(builder, name, _Context(), columns)
+        found = table.read(_sheet_rows(*sheets[name])) is not None or found
+    if not found:
+        where = ", ".join(repr(n) for n in chosen) or "none"
+        raise _error(source, "no sheet has a column of procedure names (a header such "
+                             f"as 'Tên thủ tục'); sheets read: {where}")
+    return builder.listing(fmt, None, chosen)
 
 
 def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
@@ -1242,16 +1300,6 @@ def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
         text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
         out.append(text.replace("&apos;", "'").replace("&amp;", "&"))
     return out
-
-
-def _sample_cells(workbook: Any, names: Sequence[str]) -> Iterator[str]:
-    for name in names:
-        for count, values in enumerate(workbook[name].iter_rows(values_only=True)):
-            if count >= 500:
-                break
-            for value in values:
-                if isinstance(value, str):
-                    yield value
 
 
 def _choose_sheets(
@@ -1272,19 +1320,304 @@ def _choose_sheets(
     listed = ", ".join(repr(n) for n in names)
     raise _error(source, f"no sheet {sheet!r} (sheets: {listed})")
 
+# -------------------------------------------------------------------------------- pdf
+#
+# A PDF with a text layer (as provinces publish decisions) is read with pdfplumber: the
+# ruled tables of each page, and the lines of text outside them, in reading order. Each
+# page is a part ("page 2") whose rows are numbered from its top, so a position reads
+# "ds.pdf, page 2, row 5". A row that a page break splits is joined back to its first part.
+
+_PDF_ITEM = tuple[float, tuple[str, ...], frozenset[int], int]  # top, cells, merged, table
+
+
+#: The space LibreOffice and Word leave between a cell's text and its right ruling line.
+_PDF_PADDING = 5.5
+
+
+def _pdf_cell(text: str | None, lines: Sequence[tuple[str, float, float]] = (),
+              right: float = 0.0) -> str:
+    r"""A PDF cell's text, NFC, its wrapped lines joined with a space where one was lost.
+
+    A break after "/" or a word's hyphen ("NĐ-" / "CP"), before a hyphen that ends
+    a word ("QĐ" / "-TTg"), inside a number ("25.000." / "000đ") or before wrapped
+    punctuation had no space. So had a break inside a word too long for the column:
+    a line of one word that fills the cell to its *right* edge, leaving no room
+    for the next line's first glyph (*lines* give each line's text, right end
+    and first glyph's width, when known).
+
+    >>> _pdf_cell("Quyết định 188/2007/QĐ\n-TTg (đối tượng\nlập hồ sơ lần đầu)")
+    'Quyết định 188/2007/QĐ-TTg (đối tượng lập hồ sơ lần đầu)'
+    >>> _pdf_cell("Nghị định số 31/2013/NĐ-\nCP\n- Lệ phí: 0 đồng")
+    'Nghị định số 31/2013/NĐ-CP - Lệ phí: 0 đồng'
+    >>> lines = [("kèm: 62-", 484.2, 6.0), ("btc.signed.pd", 511.1, 6.0), ("f", 438.0, 3.0)]
+    >>> _pdf_cell("", lines, 516.6)
+    'kèm: 62-btc.signed.pdf'
+    """
+    found = list(lines) or [(line, 0.0, 0.0) for line in (text or "").splitlines()]
+    joined = ""
+    end = 0.0
+    single = False
+    for raw, right_end, first_width in found:
+        line = " ".join(raw.split())
+        if not line:
+            continue
+        forced = (single and bool(right) and right - _PDF_PADDING - end < min(first_width, 1.5)
+                  and not (joined[-1].isupper() and line[0].islower()))  # "UBND" / "cấp"
+        tight = forced or joined.endswith("/") or (
+            joined.endswith("-") and not joined.endswith(" -"))
+        # Inside a number: "25.000." / "000đ", or a code too long for its column.
+        number = line[0].isdigit() and bool(
+            re.search(r"\d[.,]$", joined) or (single and joined[-1:].isdigit()))
+        closing = line[0] in ",.;:)]"  # punctuation wrapped to the next line
+        glue = "" if not joined or tight or number or closing or re.match(r"-\S", line) else " "
+        joined += glue + line
+        end, single = right_end, " " not in line
+    return nfc(joined)
+
+
+def _pdf_table_rows(
+    page: Any, table: Any
+) -> list[tuple[float, tuple[str, ...], frozenset[int]]]:
+    """The rows of a pdfplumber table: (top, cells, merged-across columns), merges filled in.
+
+    pdfplumber gives ``None`` for a grid position a merged cell covers; the cell
+    that covers it is the one to its left whose box reaches into the column, else
+    the one above whose box reaches into the row.
+    """
+    grid = [list(row.cells) for row in table.rows]
+    texts = table.extract()
+    width = max((len(r) for r in grid), default=0)
+    lefts = [
+        min((r[c][0] for r in grid if c < len(r) and r[c] is not None), default=0.0)
+        for c in range(width)
+    ]
+    out: list[tuple[float, tuple[str, ...], frozenset[int]]] = []
+    filled: list[list[str]] = []
+    for i, row in enumerate(grid):
+        cells = [
+            _pdf_cell(t, _pdf_lines(page, row[c]) if t and "\n" in t else (),
+                      row[c][2] if t and "\n" in t else 0.0)
+            for c, t in enumerate(texts[i])
+        ] + [""] * (width - len(texts[i]))
+        across: set[int] = set()
+        tops = [box[1] for box in row if box is not None]
+        top = min(tops) if tops else (out[-1][0] if out else 0.0)
+        for c in range(width):
+            if c < len(row) and row[c] is not None:
+                continue
+            left = next((k for k in range(c - 1, -1, -1) if k < len(row)
+                         and row[k] is not None), None)
+            if left is not None and row[left][2] > lefts[c] + 1:
+                cells[c] = cells[left]
+                across.update((left, c))
+                continue
+            for k in range(i - 1, -1, -1):
+                box = grid[k][c] if c < len(grid[k]) else None
+                if box is not None:
+                    if box[3] > top + 1:
+                        cells[c] = filled[k][c]
+                    break
+        filled.append(cells)
+        out.append((top, tuple(cells), frozenset(across)))
+    return out
+
+
+def _pdf_lines(
+    page: Any, box: tuple[float, float, float, float]
+) -> list[tuple[str, float, float]]:
+    """The lines of text in *box* of *page*: text, right end, width of the first glyph."""
+    # Inset a little: glyphs of the row below may reach over the ruling line.
+    x0, top, x1, bottom = box
+    inset = min(1.5, (bottom - top) / 4)
+    lines = page.crop((x0, top + inset, x1, bottom - inset)).extract_text_lines()
+    return [(line["text"], float(line["x1"]),
+             float(line["chars"][0]["x1"] - line["chars"][0]["x0"]) if line["chars"] else 0.0)
+            for line in lines]
+
+
+def _pdf_pages(file: Path, source: str) -> list[list[_PDF_ITEM]]:
+    """Each page's items in reading order: table rows and the text lines outside tables."""
+    import pdfplumber  # heavy: imported on use
+
+    pages: list[list[_PDF_ITEM]] = []
+    chars = 0
+    try:
+        with pdfplumber.open(file) as pdf:
+            for page in pdf.pages:
+                chars += len(page.chars)
+                items: list[_PDF_ITEM] = []
+                boxes: list[tuple[float, float, float, float]] = []
+                for number, table in enumerate(page.find_tables(), start=1):
+                    items.extend((top, cells, across, number)
+                                 for top, cells, across in _pdf_table_rows(page, table))
+                    boxes.append(table.bbox)
+
+                def outside(obj: dict[str, Any], boxes: list[Any] = boxes) -> bool:
+                    x = (obj["x0"] + obj["x1"]) / 2
+                    y = (obj["top"] + obj["bottom"]) / 2
+                    return not any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes)
+
+                rest = page.filter(outside) if boxes else page
+                items.extend((line["top"], (_pdf_cell(line["text"]),), frozenset(), 0)
+                             for line in rest.extract_text_lines())
+                items.sort(key=lambda item: item[0])
+                pages.append(items)
+                page.close()
+    except Exception as exc:  # pdfminer raises many types on damaged or encrypted files
+        name = type(exc).__name__
+        what = "an encrypted PDF file" if "Password" in name or "Encrypt" in name else (
+            "a damaged PDF file")
+        raise _error(source, f"{what} ({name}: {exc})".rstrip(": )") + ")") from None
+    if chars == 0:
+        raise _error(source, f"a scanned PDF: its {len(pages)} page(s) are pictures with no "
+                             "text layer; it needs OCR (text recognition) before tthc can read "
+                             "it, or ask for the PDF exported from Word or Excel")
+    return pages
+
+
+def _read_pdf(
+    file: Path, source: str, columns: Mapping[str, str | int] | None, limits: Limits
+) -> Listing:
+    pages = _pdf_pages(file, source)
+    # A row split by a page break: the first table row of a page with an empty first cell,
+    # below a table of the same width at the end of the previous page, is the rest of it.
+    last: tuple[int, int] | None = None  # (page, item) of the last table row so far
+    for number, page in enumerate(pages):
+        tables = [i for i, item in enumerate(page) if item[3]]
+        if tables and last is not None:
+            before, first = pages[last[0]][last[1]], page[tables[0]]
+            if (len(first[1]) == len(before[1]) and first[1] and not first[1][0]
+                    and any(first[1]) and before[1][0] and not first[2]):
+                joined = tuple(" ".join(p for p in (a, b) if p)
+                               for a, b in zip(before[1], first[1], strict=True))
+                pages[last[0]][last[1]] = (before[0], joined, before[2], before[3])
+                del page[tables[0]]
+                tables = [i - 1 for i in tables[1:]]
+        if tables:
+            last = (number, tables[-1])
+    legacy = _Legacy.detect(cell for page in pages for item in page for cell in item[1])
+    builder = _Builder(source, limits, legacy)
+    context = _Context()
+    inherited: dict[int, str] | None = None
+    width = -1
+    found = False
+    sheets: list[str] = []
+    for number, page in enumerate(pages, start=1):
+        name = f"page {number}"
+        sheets.append(name)
+        rows = [_Physical(number=i, cells=item[1], merged_across=item[2])
+                for i, item in enumerate(page, start=1)]
+        # One table per ruled table of the page, with the text lines above it.
+        segments: list[list[_Physical]] = [[]]
+        current = 0  # the ruled table the segment holds (0: none yet)
+        for row, item in zip(rows, page, strict=True):
+            if item[3] and current and item[3] != current:
+                segments.append([])
+            if item[3]:
+                current = item[3]
+            segments[-1].append(row)
+        for segment in segments:
+            this_width = max((len(r.cells) for r in segment), default=0)
+            table = _Table(builder, name, context, columns,
+                           inherited if this_width == width else None)
+            roles = table.read(segment)
+            if roles is not None:
+                inherited, width, found = roles, this_width, True
+    if not found:
+        raise _error(source, "no table has a column of procedure names (a header such as "
+                             "'Tên thủ tục'); tables are found by their ruling lines")
+    return builder.listing("pdf", None, sheets)
+
+
+# -------------------------------------------------------------------------------- doc
+#
+# Word 97-2003 files are converted to DOCX by LibreOffice (headless), then read as DOCX.
+# antiword was tried and left out: its tables lose columns (a nine-column appendix came out
+# with two and four) and split at merged rows, so rows would be read wrong without an error.
+
+_CONVERT_TIMEOUT = 300
+
+
+def _soffice() -> str | None:
+    """The LibreOffice command on ``PATH`` (``soffice`` or ``libreoffice``), if any."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def docx_bytes(path: str | os.PathLike[str]) -> bytes:
+    """The content of a Word file as DOCX: the file itself, or a ``.doc`` converted.
+
+    A Word 97-2003 file (``.doc``, recognised by its content) is converted with
+    LibreOffice (``soffice --headless --convert-to docx``); the result is kept
+    for the file's size and modification time, so reading it again costs nothing.
+
+    Raises:
+        InputError: a ``.doc`` and no LibreOffice (the message names the
+            command and the Debian package), or LibreOffice could not convert it.
+
+    .. versionadded:: 0.1
+    """
+    file = Path(path)
+    source = os.fspath(path)
+    try:
+        with file.open("rb") as handle:
+            head = handle.read(8)
+        stat = file.stat()
+    except OSError as exc:
+        raise _error(source, f"cannot open it ({exc.strerror or exc})") from None
+    if not head.startswith(b"\xd0\xcf\x11\xe0"):
+        return file.read_bytes()
+    return _converted_doc(source, str(file.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _converted_doc(source: str, resolved: str, _mtime: int, _size: int) -> bytes:
+    command = _soffice()
+    if command is None:
+        raise _error(source, "an old binary Word file (.doc): reading it needs LibreOffice "
+                             "(the 'soffice' command was not found; on Debian: apt-get install "
+                             "libreoffice-writer-nogui), or save it as .docx")
+    with tempfile.TemporaryDirectory(prefix="tthc-doc-") as folder:
+        work = Path(folder)
+        try:
+            done = subprocess.run(
+                [command, "--headless", "--norestore", "--nologo", "--nolockcheck",
+                 f"-env:UserInstallation={(work / 'profile').as_uri()}",
+                 "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(work / "out"),
+                 resolved],
+                capture_output=True, timeout=_CONVERT_TIMEOUT, check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise _error(source, f"LibreOffice could not convert this .doc file ({exc})") from None
+        result = work / "out" / f"{Path(resolved).stem}.docx"
+        if done.returncode != 0 or not result.is_file():
+            lines = (done.stderr or done.stdout).decode("utf-8", "replace").splitlines()
+            said = next((line.strip()[:200] for line in reversed(lines)
+                         if line.strip() and not line.startswith("Warning")), "")
+            raise _error(source, "LibreOffice could not convert this .doc file (a damaged "
+                                 f"Word 97-2003 file?){': ' + said if said else ''}")
+        return result.read_bytes()
+
 
 # ------------------------------------------------------------------------------- docx
 
 
 def _read_docx(
-    file: Path, source: str, columns: Mapping[str, str | int] | None, limits: Limits
+    file: Path,
+    source: str,
+    columns: Mapping[str, str | int] | None,
+    limits: Limits,
+    *,
+    content: bytes | None = None,
 ) -> Listing:
     import docx  # heavy: imported on use
     from docx.oxml.ns import qn
 
     try:
-        with file.open("rb") as handle:
-            document = docx.Document(handle)
+        if content is not None:  # a .doc, converted
+            document = docx.Document(io.BytesIO(content))
+        else:
+            with file.open("rb") as handle:
+                document = docx.Document(handle)
     except Exception as exc:
         raise _error(source, f"a damaged DOCX file ({type(exc).__name__}: {exc})") from None
     body = document.element.body

@@ -988,11 +988,14 @@ class _DeskRun:
         headings = {(s.sheet, s.row): s for s in listing.skipped if s.reason == "heading"}
         if not headings:
             return
+        # The pages of a PDF are one flow: a group may go on over a page break.
+        flow = listing.format == "pdf"
+        order = {name: index for index, name in enumerate(listing.sheets)}
         runs: list[tuple[str | None, str, list[ListingRow]]] = []
         for row in listing.rows:
             if row.heading is None:
                 continue
-            if runs and runs[-1][0] == row.sheet and runs[-1][1] == row.heading:
+            if runs and (flow or runs[-1][0] == row.sheet) and runs[-1][1] == row.heading:
                 runs[-1][2].append(row)
             else:
                 runs.append((row.sheet, row.heading, [row]))
@@ -1003,8 +1006,11 @@ class _DeskRun:
             stated = int(found.group(1))
             if stated == len(members):
                 continue
-            above = [r for (s, r) in headings if s == sheet and r < members[0].row]
-            line = max(above) if above else None
+            first = (order.get(sheet or "", 0), members[0].row)
+            above = [(order.get(s or "", 0), r, s) for (s, r) in headings
+                     if (flow or s == sheet) and (order.get(s or "", 0), r) < first]
+            line = max(above)[1] if above else None
+            sheet = max(above)[2] if above else sheet
             self.add("heading-count-mismatch",
                      f"Tiêu đề nhóm \u201c{text}\u201d ghi {stated} TTHC nhưng có "
                      f"{len(members)} dòng.",

@@ -62,7 +62,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         "errors, 2 on unusable input.",
     )
     p.add_argument("listings", nargs="*", metavar="LISTING",
-                   help="DESK=PATH or PATH (CSV, XLSX, DOCX, TXT, MD)")
+                   help="DESK=PATH or PATH (CSV, XLSX, XLS, ODS, DOCX, DOC, PDF, TXT, MD)")
     p.add_argument("--as-of", type=parse_date, metavar="DATE",
                    help="audit date (default: the manifest's date, else today)")
     p.add_argument("--desk", metavar="D",
