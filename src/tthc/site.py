@@ -202,8 +202,17 @@ def _environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         auto_reload=False,
-        finalize=lambda value: _CONTROL.sub("", value) if isinstance(value, str) else value,
+        finalize=_finalize,
     )
+
+
+def _finalize(value: Any) -> Any:
+    """Drop control characters from plain text; markup made here is already clean."""
+    from markupsafe import Markup
+
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return _CONTROL.sub("", value)
+    return value
 
 
 def _asset(name: str) -> bytes:
