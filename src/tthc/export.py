@@ -383,8 +383,18 @@ def publish(catalog: Catalog, desk_id: str, as_of: date) -> Publication:
 # --------------------------------------------------------------------------- JSON
 
 
-def dumps(data: Any) -> str:
-    """Deterministic JSON text: sorted keys, UTF-8 kept, two-space indent, final newline."""
+def dumps(data: Any, *, compact: bool = False) -> str:
+    """Deterministic JSON text: sorted keys, UTF-8 kept, a final newline.
+
+    Indented by two spaces, or on one line with *compact* (the site's data
+    files: Python's JSON encoder is several times faster without indent).
+
+    >>> dumps({"b": 1, "a": "Hộ tịch"}, compact=True)
+    '{"a":"Hộ tịch","b":1}\\n'
+    """
+    if compact:
+        return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+                          default=str) + "\n"
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True, default=str) + "\n"
 
 

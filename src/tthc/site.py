@@ -395,8 +395,8 @@ def _render(
         desk_id = pub.posting.desk.id
         slugs = {item.code: item.slug for item in pub.procedures if item.code}
         files[f"{desk_id}/index.html"] = _desk_page(pub)
-        files[f"{desk_id}/catalog.json"] = dumps(desk_json(pub)).encode("utf-8")
-        files[f"{desk_id}/catalog.jsonld"] = dumps(desk_jsonld(pub)).encode("utf-8")
+        files[f"{desk_id}/catalog.json"] = dumps(desk_json(pub), compact=True).encode("utf-8")
+        files[f"{desk_id}/catalog.jsonld"] = dumps(desk_jsonld(pub), compact=True).encode("utf-8")
         for item in pub.procedures:
             qr = None
             url = _qr_url(qr_url, item, desk_id)
