@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlsplit
 import attrs
 import pytest
 
+import tthc._io
 import tthc.site
 from tthc.catalog import Catalog, load_catalog
 from tthc.cli import main
@@ -277,14 +278,14 @@ class TestDeterminismAndAtomicity:
         out = tmp_path / "site"
         build_site(catalog, AS_OF, out, desks=[DESK])
         before = self._tree(out)
-        real_write = tthc.site._write_tree
+        real_write = tthc._io._write_tree
 
         def full_disk(root: Path, files: dict[str, bytes]) -> None:
             half = dict(list(files.items())[: len(files) // 2])
             real_write(root, half)
             raise OSError(errno.ENOSPC, "No space left on device", str(root))
 
-        monkeypatch.setattr(tthc.site, "_write_tree", full_disk)
+        monkeypatch.setattr(tthc._io, "_write_tree", full_disk)
         with pytest.raises(OSError, match="No space"):
             build_site(catalog, AS_OF, out, desks=["huyen"], force=True)
 
@@ -298,7 +299,7 @@ class TestDeterminismAndAtomicity:
         out = tmp_path / "site"
         build_site(catalog, AS_OF, out, desks=[DESK])
         before = self._tree(out)
-        real_replace = tthc.site.os.replace
+        real_replace = tthc._io.os.replace
         calls: list[str] = []
 
         def flaky(src: object, dst: object) -> None:
@@ -307,7 +308,7 @@ class TestDeterminismAndAtomicity:
                 raise OSError(errno.EIO, "I/O error", str(dst))
             real_replace(src, dst)  # type: ignore[arg-type]
 
-        monkeypatch.setattr(tthc.site.os, "replace", flaky)
+        monkeypatch.setattr(tthc._io.os, "replace", flaky)
         with pytest.raises(OSError, match="I/O"):
             build_site(catalog, AS_OF, out, desks=["huyen"], force=True)
         monkeypatch.undo()

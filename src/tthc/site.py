@@ -37,12 +37,10 @@ import io
 import json
 import os
 import re
-import secrets
-import shutil
 import string
 from collections.abc import Iterable, Mapping
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -172,7 +170,7 @@ def _qr_url(pattern: str, item: PublishedProcedure, desk_id: str) -> str | None:
                           desk=quote(desk_id, safe=""))
 
 
-@cache
+@lru_cache(maxsize=4096)
 def _qr_svg(url: str) -> bytes:
     """The QR code of *url* as an SVG file (error correction M, 4 modules of quiet zone)."""
     import segno
@@ -295,7 +293,8 @@ def _procedure_page(
 
     history = [
         {"valid_from": short_date(step.valid_from),
-         "valid_until": "" if step.valid_until is None else short_date(step.valid_until),
+         "valid_until": "đang áp dụng" if step.valid_until is None
+         else short_date(step.valid_until),
          "kind_label": step.kind_label, "decision": step.decision}
         for step in item.history
     ]
@@ -458,38 +457,8 @@ def build_site(
         if any(target.iterdir()) and not force:
             raise SiteError(f"{target}: a site is already there (use --force to replace it)")
     files, pubs = _render(catalog, as_of, desks=desks, qr_url=qr_url)
-    parent = target.absolute().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    token = secrets.token_hex(6)
-    staging = parent / f".{target.name}.new-{token}"
-    old = parent / f".{target.name}.old-{token}"
-    try:
-        _write_tree(staging, files)
-        if target.exists():
-            os.replace(target, old)
-            try:
-                os.replace(staging, target)
-            except BaseException:
-                os.replace(old, target)
-                raise
-        else:
-            os.replace(staging, target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-        shutil.rmtree(old, ignore_errors=True)
+    from tthc._io import atomic_write_tree
+
+    atomic_write_tree(target, files, replace=True)
     counts = {pub.posting.desk.id: pub.count for pub in pubs}
     return SiteResult(path=target, as_of=as_of, counts=counts, files=len(files))
-
-
-def _write_tree(root: Path, files: Mapping[str, bytes]) -> None:
-    made: set[Path] = set()
-    root.mkdir()
-    for name, data in files.items():
-        path = root.joinpath(*name.split("/"))
-        folder = path.parent
-        if folder not in made:
-            folder.mkdir(parents=True, exist_ok=True)
-            made.add(folder)
-        with open(path, "wb") as handle:
-            handle.write(data)
-
