@@ -45,6 +45,8 @@ MODULES = (
     "tthc.importers",
     "tthc.posting_list",
     "tthc.render",
+    "tthc.export",
+    "tthc.site",
     "tthc.annual",
     "tthc.cli",
 )

@@ -32,6 +32,7 @@ import gc
 import os
 import re
 import secrets
+import shutil
 import tomllib
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date
@@ -49,6 +50,7 @@ __all__ = [
     "TomlSyntaxError",
     "atomic_write",
     "atomic_write_many",
+    "atomic_write_tree",
     "check_archive",
     "check_file_size",
     "dump_toml",
@@ -150,6 +152,81 @@ def atomic_write_many(
 
 #: Up to this many files, each is synced on its own; above, all at once.
 _SYNC_EACH = 8
+
+
+def atomic_write_tree(
+    folder: str | os.PathLike[str], files: Mapping[str, bytes], *, replace: bool = False
+) -> Path:
+    """Write a whole folder of files at once: all of them, or the previous folder untouched.
+
+    *files* maps ``/``-separated relative paths to their content. They are
+    written into a new folder beside *folder* (``.<name>.new-<random>``),
+    flushed to disk together, and the new folder then takes *folder*'s place:
+    an existing *folder* is first renamed aside (``.<name>.old-<random>``) and
+    removed once the new one is in place; if the new one cannot move in, the
+    old one is put back. A failure at any step leaves *folder* as it was and
+    no temporary folder behind.
+
+    >>> import tempfile, pathlib
+    >>> root = pathlib.Path(tempfile.mkdtemp()) / "out"
+    >>> sorted(p.name for p in atomic_write_tree(root, {"a/b.txt": b"1"}).rglob("*"))
+    ['a', 'b.txt']
+
+    Raises:
+        FileExistsError: *folder* exists and *replace* is false.
+        NotADirectoryError: *folder* exists and is not a folder.
+        ValueError: a relative path is absolute or climbs out with ``..``.
+        OSError: the files cannot be written.
+    """
+    target = Path(folder)
+    for name in files:
+        parts = name.split("/")
+        if not name or name.startswith("/") or any(part in ("", ".", "..") for part in parts):
+            raise ValueError(f"not a plain relative path inside the folder: {name!r}")
+    if target.exists() or target.is_symlink():
+        if not target.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, "is a file, not a folder", str(target))
+        if not replace:
+            raise FileExistsError(
+                errno.EEXIST, "already exists (pass replace=True to replace it)", str(target)
+            )
+    parent = target.absolute().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    token = secrets.token_hex(6)
+    staging = parent / f".{target.name}.new-{token}"
+    old = parent / f".{target.name}.old-{token}"
+    try:
+        _write_tree(staging, files)
+        if target.exists():
+            os.replace(target, old)
+            try:
+                os.replace(staging, target)
+            except BaseException:
+                os.replace(old, target)
+                raise
+        else:
+            os.replace(staging, target)
+        _sync_folder(parent)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
+    return target
+
+
+def _write_tree(root: Path, files: Mapping[str, bytes]) -> None:
+    """Write *files* under the new folder *root*, then flush them to disk together."""
+    made: set[Path] = set()
+    root.mkdir()
+    written: list[Path] = []
+    for name, data in files.items():
+        path = root.joinpath(*name.split("/"))
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
+        with open(path, "wb") as handle:
+            handle.write(data)
+        written.append(path)
+    _sync_all(written)
 
 
 def _check_target(target: Path, *, force: bool) -> None:
