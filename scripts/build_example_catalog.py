@@ -71,6 +71,16 @@ SMALL_CUTS = 3
 
 SEED = "tthc example district 2019"
 
+#: The district's sectors.csv (docs/catalog-format.md). The shipped table gives the
+#: cooperative field the ministry of the 2026 portal exports; this district names the
+#: field itself in its reports, as its 2019 report does (an illustrative local choice).
+SECTORS_OVERRIDE = (
+    "# Fields this district names itself in its yearly report (illustrative).\n"
+    "field,sector,ministry,note\n"
+    '"Thành lập và hoạt động của tổ hợp tác, hợp tác xã, liên hiệp hợp tác xã",,,'
+    "the shipped table gives the ministry of 2026; the 2019 report names the field\n"
+)
+
 # ---------------------------------------------------------------------------
 # The illustrative district.
 PROVINCE = "tỉnh Thí Điểm"
@@ -766,6 +776,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     plan = make_plan(reals, details)
     decisions = build_decisions(plan, reals, details)
     write_catalog(build_unit(), decisions, args.out, force=True)
+    (args.out / "sectors.csv").write_text(SECTORS_OVERRIDE, encoding="utf-8")
     return check(args.out)
 
 

@@ -150,7 +150,7 @@ def test_generator_reproduces_the_catalogue(tmp_path: Path) -> None:
     )
     assert 0 == result.returncode, result.stdout + result.stderr
     def decision_files(root: Path) -> list[Path]:
-        return sorted(p.relative_to(root) for p in [root / "unit.toml",
+        return sorted(p.relative_to(root) for p in [root / "unit.toml", root / "sectors.csv",
                                                      *(root / "decisions").rglob("*.toml")])
 
     written = decision_files(out)

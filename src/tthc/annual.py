@@ -25,13 +25,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from tthc.cuts import CutSummary, cuts_in_period, summarize_cuts
 from tthc.decision import EntryKind
-from tthc.procedure import Level
+from tthc.procedure import Field, Level
+from tthc.sectors import Naming, Sector
+from tthc.text import fold
 
 if TYPE_CHECKING:  # pragma: no cover
     from tthc.audit import AuditReport
@@ -91,6 +94,33 @@ class AnnualReport:
     posting: Mapping[str, Any] | None = None
     #: A dossier log's summary, when one was given (see :mod:`tthc.dossiers`).
     dossiers: Mapping[str, Any] | None = None
+    #: How the paragraph names the cut procedures' areas: by ``"sector"`` or by ``"field"``.
+    by: Naming = "sector"
+    #: The sector of each cut field (field key → :class:`~tthc.sectors.Sector`, ``None``
+    #: when the catalogue's table does not cover it).
+    field_sectors: Mapping[str, Sector | None] = attrs.field(
+        factory=lambda: MappingProxyType({}))
+
+    def area_of(self, field: Field) -> str:
+        """How the report names *field*: its sector (by sector, when known), else the field."""
+        found = self.field_sectors.get(field.key)
+        if self.by == "sector" and found is not None:
+            return found.sector
+        return field.name.lower()
+
+    @property
+    def cut_areas(self) -> tuple[str, ...]:
+        """The areas of the cuts reaching the threshold, each named once.
+
+        Sectors come first, then the fields named themselves (no sector, or
+        ``by="field"``), each group in alphabetical order.
+        """
+        check = self.cuts.check(self.cut_threshold)
+        named: dict[str, bool] = {}
+        for field in check.fields:
+            is_sector = self.by == "sector" and self.field_sectors.get(field.key) is not None
+            named.setdefault(self.area_of(field), is_sector)
+        return tuple(sorted(named, key=lambda name: (not named[name], fold(name), name)))
 
     @property
     def online_change_percent(self) -> Decimal | None:
@@ -132,6 +162,7 @@ def annual_report(
     cut_threshold: Decimal = DEFAULT_CUT_THRESHOLD,
     posting: Mapping[str, Any] | None = None,
     dossiers: Mapping[str, Any] | None = None,
+    by: Naming = "sector",
 ) -> AnnualReport:
     """Compute the figures of *year* from *catalog*.
 
@@ -141,11 +172,21 @@ def annual_report(
         cut_threshold: the cut (a fraction) counted as "cut by … or more".
         posting: an audit summary to include (plain data).
         dossiers: a dossier summary to include (plain data).
+        by: name the cut procedures' areas by ``"sector"`` (as offices write
+            them, from :attr:`Catalog.sectors <tthc.catalog.Catalog.sectors>`) or by
+            ``"field"`` (as the national database spells them).
+
+    Raises:
+        ValueError: *by* is neither ``"sector"`` nor ``"field"``.
     """
+    if by not in ("sector", "field"):
+        raise ValueError(f"by={by!r}: name areas by 'sector' or 'field'")
     start, end = date(year, 1, 1), date(year, 12, 31)
     changes = catalog.changes(start, end)
     counted = (*_COUNTED, EntryKind.TRANSFERRED)
     end_view = catalog.as_of(end)
+    cuts = summarize_cuts(cuts_in_period(catalog, start, end), thresholds=(Decimal(cut_threshold),))
+    sectors = catalog.sectors
     return AnnualReport(
         year=year,
         unit=catalog.unit.name,
@@ -156,15 +197,16 @@ def annual_report(
         },
         in_force_start=_in_force(catalog.as_of(start)),
         in_force_end=_in_force(end_view),
-        cuts=summarize_cuts(
-            cuts_in_period(catalog, start, end), thresholds=(Decimal(cut_threshold),)
-        ),
+        cuts=cuts,
         cut_threshold=Decimal(cut_threshold),
         online_end=_online(end_view),
         online_previous=_online(catalog.as_of(date(year - 1, 12, 31))),
         postal_end=sum(1 for e in end_view.entries() if e.postal.any),
         posting=posting,
         dossiers=dossiers,
+        by=by,
+        field_sectors=MappingProxyType(
+            {c.field.key: sectors.sector_of(c.field) for c in cuts.cuts}),
     )
 
 
@@ -243,8 +285,11 @@ def to_dict(report: AnnualReport) -> dict[str, Any]:
             "count": check.count,
             "fields": [f.name for f in check.fields],
             "field_keys": [f.key for f in check.fields],
+            "by": report.by,
+            "areas": list(report.cut_areas),
             "procedures": [
                 {"code": c.code, "level": c.level, "field": c.field.name,
+                 "sector": _sector_dict(report.field_sectors.get(c.field.key)),
                  "statutory": c.statutory.text, "applied": c.applied.text,
                  "fraction": None if c.fraction is None else str(c.fraction.quantize(
                      Decimal("0.0001"), rounding=ROUND_HALF_UP))}
@@ -264,6 +309,12 @@ def to_dict(report: AnnualReport) -> dict[str, Any]:
         "posting": dict(report.posting) if report.posting is not None else None,
         "dossiers": dict(report.dossiers) if report.dossiers is not None else None,
     }
+
+
+def _sector_dict(sector: Sector | None) -> dict[str, str] | None:
+    if sector is None:
+        return None
+    return {"sector": sector.sector, "ministry": sector.ministry, "source": sector.source}
 
 
 def _frac(value: Decimal | None) -> str | None:
@@ -309,7 +360,7 @@ def render_text(report: AnnualReport) -> str:
     end = report.in_force_end
     check = report.cuts.check(report.cut_threshold)
     percent = vn_number(report.cut_threshold * 100)
-    fields = ", ".join(f.name.lower() for f in check.fields)
+    fields = ", ".join(report.cut_areas)
     sentences = [
         f"Năm {report.year}, {report.unit} đã cập nhật, công khai {vn_number(c['new'].pairs)} "
         f"thủ tục mới ban hành, {vn_number(c['amended'].pairs)} thủ tục được sửa đổi, bổ sung, "
@@ -413,13 +464,15 @@ def render_markdown(report: AnnualReport) -> str:
         "",
         f"Cắt giảm thời gian ≥ {vn_number(report.cut_threshold * 100)}%: {check.count} thủ tục.",
         "",
-        "| Mã | Cấp | Lĩnh vực | Quy định | Áp dụng | Cắt giảm |",
-        "|---|---|---|---|---|---:|",
+        "| Mã | Cấp | Lĩnh vực | Ngành | Quy định | Áp dụng | Cắt giảm |",
+        "|---|---|---|---|---|---|---:|",
     ]
     for cut in check.cuts:
         share = "" if cut.fraction is None else vn_number(cut.fraction * 100, 2) + "%"
+        sector = report.field_sectors.get(cut.field.key)
         lines.append(
-            f"| {cut.code} | {cut.level} | {_md(cut.field.name)} | {_md(cut.statutory.text)} | "
+            f"| {cut.code} | {cut.level} | {_md(cut.field.name)} | "
+            f"{_md(sector.sector) if sector else ''} | {_md(cut.statutory.text)} | "
             f"{_md(cut.applied.text)} | {share} |"
         )
     return "\n".join(lines) + "\n"

@@ -68,6 +68,8 @@ from tthc.errors import CatalogDataError, Problem, UnknownDesk, UnknownProcedure
 from tthc.lifecycle import Replacement, Replay, Version, entry_problems, replay
 from tthc.procedure import Field, Level, OnlineService, PostalService, Procedure
 from tthc.proctime import ProcessingTime
+from tthc.sectors import OVERRIDE_FILE as SECTORS_OVERRIDE_FILE
+from tthc.sectors import Sector, SectorMap, parse_overrides, shipped_sectors
 from tthc.text import fold, match_key
 
 __all__ = [
@@ -228,6 +230,8 @@ class CatalogFiles:
     decisions: tuple[Decision, ...]
     #: The file of each decision, relative to the root (``decisions/2020/….toml``).
     sources: Mapping[DecisionKey, str]
+    #: The rows of the folder's ``sectors.csv`` (:mod:`tthc.sectors`), if it has one.
+    sector_overrides: tuple[Sector, ...] = ()
 
 
 def _rank(level: str) -> int:
@@ -487,8 +491,11 @@ class Catalog:
         *,
         sources: Mapping[DecisionKey, str] | None = None,
         root: str | None = None,
+        sector_overrides: Iterable[Sector] = (),
     ) -> None:
         self._sources: Mapping[DecisionKey, str] = MappingProxyType(dict(sources or {}))
+        self._sector_overrides = tuple(sector_overrides)
+        self._sectors: SectorMap | None = None
         with gc_paused():
             self._build(unit, decisions, root)
 
@@ -556,6 +563,13 @@ class Catalog:
     def sources(self) -> Mapping[DecisionKey, str]:
         """The file of each decision (empty for catalogues built in memory)."""
         return self._sources
+
+    @property
+    def sectors(self) -> SectorMap:
+        """Field → sector: the shipped table with the folder's ``sectors.csv`` over it."""
+        if self._sectors is None:
+            self._sectors = shipped_sectors().override(self._sector_overrides)
+        return self._sectors
 
     @property
     def root(self) -> str | None:
@@ -936,11 +950,27 @@ def _read_catalog(root: Path | Traversable) -> CatalogFiles:
             continue
         sources[decision.key] = source
         decisions.append(decision)
+    overrides = _sector_overrides(root, problems)
     if problems or unit is None:
         count = len(problems)
         raise CatalogDataError(problems, f"{where}: {count} problem{'s' if count != 1 else ''}")
     return CatalogFiles(root=where, unit=unit, decisions=tuple(decisions),
-                        sources=MappingProxyType(sources))
+                        sources=MappingProxyType(sources), sector_overrides=overrides)
+
+
+def _sector_overrides(root: Path | Traversable, problems: list[Problem]) -> tuple[Sector, ...]:
+    """The rows of the folder's sectors.csv (none without one); bad rows go to *problems*."""
+    file = root / SECTORS_OVERRIDE_FILE
+    if not file.is_file():
+        return ()
+    text = _read_text(file, SECTORS_OVERRIDE_FILE, problems)
+    if text is None:
+        return ()
+    try:
+        return parse_overrides(text, SECTORS_OVERRIDE_FILE)
+    except CatalogDataError as exc:
+        problems.extend(exc.problems)
+        return ()
 
 
 def _exists(path: Traversable) -> bool:
@@ -963,7 +993,8 @@ def load_catalog(path: PathArg | None = None) -> Catalog:
     """
     with gc_paused(collect=True):
         files = read_catalog(path)
-        return Catalog(files.unit, files.decisions, sources=files.sources, root=files.root)
+        return Catalog(files.unit, files.decisions, sources=files.sources, root=files.root,
+                       sector_overrides=files.sector_overrides)
 
 
 def check_catalog(path: PathArg | None = None) -> tuple[Problem, ...]:

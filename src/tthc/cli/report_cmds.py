@@ -3,7 +3,7 @@
 ::
 
     tthc report --year 2019 [--format text|json|md] [--cut-threshold 0.2]
-                [--dossiers LOG] [--listings [LISTING ...]] [-o FILE]
+                [--by sector|field] [--dossiers LOG] [--listings [LISTING ...]] [-o FILE]
 """
 
 from __future__ import annotations
@@ -47,6 +47,14 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         default=Decimal("0.2"),
         metavar="FRACTION",
         help="count cuts of at least this fraction (default 0.2)",
+    )
+    p.add_argument(
+        "--by",
+        choices=("sector", "field"),
+        default="sector",
+        help="name the areas of the cut procedures by sector, as offices write them "
+        "(default; a field with no known sector is named itself), or by field, as the "
+        "national database spells them",
     )
     p.add_argument(
         "--dossiers",
@@ -94,7 +102,8 @@ def _report(args: argparse.Namespace) -> int:
         listings, _, expect_total = collect_listings(options, catalog)
         posting = posting_figures(audit(catalog, listings, year_end, expect_total=expect_total))
     report = annual_report(
-        catalog, args.year, cut_threshold=args.cut_threshold, dossiers=dossiers, posting=posting
+        catalog, args.year, cut_threshold=args.cut_threshold, dossiers=dossiers, posting=posting,
+        by=args.by,
     )
     if args.format == "json":
         text = dump_json(to_dict(report))
