@@ -35,6 +35,7 @@ MODULES = (
     "tthc.desk",
     "tthc.lifecycle",
     "tthc.workdays",
+    "tthc.sectors",
     "tthc.catalog",
     "tthc.cuts",
     "tthc.listing",
