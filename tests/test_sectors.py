@@ -150,6 +150,9 @@ class TestOverrides:
         ("field,sector\nHộ tịch,tư pháp,extra\n", "extra-cells", "row 2"),
         ("field,sector\n,tư pháp\n", "missing-field", "row 2"),
         ("field,sector\nHộ tịch,tư pháp\nHỘ TỊCH,tư pháp\n", "duplicate-field", "row 3"),
+        ("field,sector\n---,tư pháp\n", "missing-field", "row 2"),
+        ('field,sector\n"Hộ tịch,tư pháp\n', "csv-syntax", ""),
+        ('# c\nfield,note\n"Hộ tịch","two\nlines"\nHộ tịch,\n', "duplicate-field", "row 5"),
     ])
     def test_bad_rows_are_named(self, text: str, code: str, where: str) -> None:
         """Each problem names the file, the row and what is wrong."""

@@ -25,7 +25,6 @@ from __future__ import annotations
 import csv
 import functools
 import importlib.resources
-import io
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from types import MappingProxyType
@@ -155,12 +154,26 @@ def area_name(field: Field, sectors: SectorMap, by: Naming = "sector") -> str:
 
 
 def _rows(text: str) -> Iterator[tuple[int, list[str]]]:
-    """The CSV rows of *text* with their line numbers, comment lines (``#``) skipped."""
-    lines = text.splitlines()
-    kept = [(n, line) for n, line in enumerate(lines, 1) if not line.lstrip().startswith("#")]
-    reader = csv.reader(io.StringIO("\n".join(line for _, line in kept)))
-    for index, row in enumerate(reader):
-        yield kept[index][0] if index < len(kept) else len(lines), row
+    """The CSV rows of *text*, each with the line it starts on; comment lines (``#``) skipped.
+
+    >>> list(_rows('# note\\na,b\\n"x\\ny",z\\n'))
+    [(2, ['a', 'b']), (3, ['x\\ny', 'z'])]
+
+    Raises:
+        csv.Error: the text is not CSV (a quote left open at the end, for example).
+    """
+    start: list[int] = []
+
+    def lines() -> Iterator[str]:
+        for number, line in enumerate(text.splitlines(keepends=True), 1):
+            if not start and line.lstrip().startswith("#"):
+                continue
+            if not start:
+                start.append(number)
+            yield line
+
+    for row in csv.reader(lines(), strict=True):
+        yield start.pop(), row
 
 
 def _read_shipped(text: str) -> SectorMap:
@@ -205,9 +218,18 @@ def parse_overrides(text: str, source: str = OVERRIDE_FILE) -> tuple[Sector, ...
             an unknown column, a row with more cells than the header, an
             empty field, a field given twice.
     """
+    try:
+        rows = list(_rows(text.removeprefix("\ufeff")))
+    except csv.Error as exc:
+        raise CatalogDataError(
+            [Problem(source=source, path="", code="csv-syntax", message=f"not CSV: {exc}")],
+            f"{source}: not CSV") from None
+    return _overrides(iter(rows), source)
+
+
+def _overrides(rows: Iterator[tuple[int, list[str]]], source: str) -> tuple[Sector, ...]:
     problems: list[Problem] = []
     found: list[Sector] = []
-    rows = _rows(text.removeprefix("\ufeff"))
     first = next(rows, None)
     if first is None or not any(cell.strip() for cell in first[1]):
         problems.append(Problem(source=source, path="", code="no-header",
@@ -236,6 +258,10 @@ def parse_overrides(text: str, source: str = OVERRIDE_FILE) -> tuple[Sector, ...
                                     message="the field (lĩnh vực) is empty"))
             continue
         field = Field.of(record["field"])
+        if not field.key:
+            problems.append(Problem(source=source, path=where, code="missing-field",
+                                    message=f"{record['field']!r} names no field"))
+            continue
         if field.key in seen:
             problems.append(Problem(
                 source=source, path=where, code="duplicate-field",
