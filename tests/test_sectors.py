@@ -64,6 +64,13 @@ class TestShippedTable:
             files = row["source"].split(": ")[0].split("; ")
             assert all((REAL / name).is_file() for name in files), row
 
+    def test_every_row_is_loaded(self) -> None:
+        """Each data row of the file is one field of the loaded table (no two share a key)."""
+        lines = [line for line in SHIPPED.read_text(encoding="utf-8").splitlines()
+                 if not line.startswith("#")]
+
+        assert len(list(csv.DictReader(lines))) == len(shipped_sectors())
+
     def test_sector_follows_the_ministry_rule(self) -> None:
         """Every shipped sector is sector_name() of its ministry."""
         assert all(s.sector == sector_name(s.ministry) for s in shipped_sectors())

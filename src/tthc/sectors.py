@@ -42,7 +42,6 @@ __all__ = [
     "Naming",
     "Sector",
     "SectorMap",
-    "area_name",
     "parse_overrides",
     "sector_name",
     "sector_of",
@@ -136,21 +135,6 @@ class SectorMap:
         for row in rows:
             merged[row.field.key] = row
         return SectorMap(MappingProxyType(dict(sorted(merged.items()))))
-
-
-def area_name(field: Field, sectors: SectorMap, by: Naming = "sector") -> str:
-    """How a report names *field*: its sector, or (by field, or unmapped) the field in lower case.
-
-    >>> area_name(Field.of("Hoạt động xây dựng"), shipped_sectors())
-    'xây dựng'
-    >>> area_name(Field.of("Hoạt động xây dựng"), shipped_sectors(), by="field")
-    'hoạt động xây dựng'
-    """
-    if by == "sector":
-        found = sectors.sector_of(field)
-        if found is not None:
-            return found.sector
-    return field.name.lower()
 
 
 def _rows(text: str) -> Iterator[tuple[int, list[str]]]:
