@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from tests.catalog_helpers import (
     amended,
     baseline_1766,
+    baseline_id,
     content,
     cut,
     decision,
@@ -582,16 +583,18 @@ class Test1766:
         ]
 
     def test_replays_against_a_baseline(self) -> None:
-        """Amendments apply from 03/8/2020 and the repealed procedures end that day."""
+        """Amendments apply from 03/8/2020 and the repealed procedures end that day;
+        the rows without a code find the baseline's procedure of the same name."""
         the_decision, _ = decision_1766()
         catalog = Catalog(unit(), [baseline_1766(), the_decision])
         before = catalog.as_of(D(2020, 8, 2))
         after = catalog.as_of(D(2020, 8, 3))
-        rows = {r["code"]: r for r in rows_1766() if r["code"][:1].isdigit()}
+        rows = {(r["code"] if r["code"][:1].isdigit() else baseline_id(r["name"])): r
+                for r in rows_1766()}
         amended_codes = sorted(c for c, r in rows.items() if r["change_type"] == "amended")
         repealed_codes = sorted(c for c, r in rows.items() if r["change_type"] == "repealed")
 
-        assert (len(amended_codes), len(repealed_codes)) == (49, 20)
+        assert (len(amended_codes), len(repealed_codes)) == (50, 21)
         assert set(repealed_codes) <= set(before.codes())
         assert not set(repealed_codes) & set(after.codes())
         assert sorted(amended_codes) == after.codes()
@@ -611,8 +614,8 @@ class Test1766:
         levels = Counter(len(e.levels) for e in the_decision.entries if e.kind is EntryKind.AMENDED)
 
         assert (changes.per_code[EntryKind.AMENDED], changes.per_code[EntryKind.REPEALED]) == (
-            49,
-            20,
+            50,
+            21,
         )
         assert (
             sum(n * count for n, count in levels.items()) == (changes.per_level[EntryKind.AMENDED])

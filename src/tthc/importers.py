@@ -644,6 +644,8 @@ class _Interpreter:
     rows: list[RowOutcome] = attrs.Factory(list)
     entries: list[Entry] = attrs.Factory(list)
     warnings: list[Problem] = attrs.Factory(list)
+    #: How many procedure rows (imported or reported) were read: the last row's place.
+    seen: int = 0
 
     # -- headings
 
@@ -740,6 +742,7 @@ class _Interpreter:
                                      reason=reason, cells=line.cells, kind=self.kind()))
 
     def count_row(self, *, imported: bool) -> None:
+        self.seen += 1
         for heading in self.stack:
             heading.found += 1
             heading.imported += imported
@@ -870,18 +873,40 @@ class _Interpreter:
             code_text, successor_text = (old_code, raw_code) if old_code else (raw_code, "")
         else:
             code_text, successor_text = raw_code, ""
-        parsed = self.read_code(line, code_text, "code")
-        if parsed is None:
-            return
+        row_id = codes.local_id(self.number, self.signed, self.seen + 1)
+        by_name: str | None = None
+        if codes.means_no_code(code_text) and (code_text or kind is not EntryKind.REPLACED):
+            # A procedure without a national code: the row's local identifier
+            # names it (a new one), or stands for the one of that name (the others).
+            target = (get(cells, "old_name") or name) if kind is EntryKind.REPLACED else name
+            if not target:
+                self.report(line, "no-code", "no national code and no name in the row")
+                return
+            parsed = codes.ProcedureCode(row_id)
+            by_name = None if kind is EntryKind.NEW else target
+        else:
+            found = self.read_code(line, code_text, "code")
+            if found is None:
+                return
+            parsed = found
+        code = parsed.national
         successor = None
         if kind is EntryKind.REPLACED:
             if not successor_text:
                 self.report(line, "no-successor", "a replaced procedure needs the code of the "
                             "procedure that replaces it (a 'Mã số TTHC thay thế' column)")
                 return
-            new = self.read_code(line, successor_text, "successor")
-            if new is None:
-                return
+            if codes.means_no_code(successor_text):
+                if by_name is not None:
+                    self.report(line, "no-code", "neither the replaced procedure nor its "
+                                "successor has a national code")
+                    return
+                new = codes.ProcedureCode(row_id)
+            else:
+                read = self.read_code(line, successor_text, "successor")
+                if read is None:
+                    return
+                new = read
             successor = new.national
             local = new
         else:
@@ -903,8 +928,8 @@ class _Interpreter:
                 content = None
         elif parsed.local_suffix:
             note = "; ".join(x for x in (note, f"mã địa phương {parsed}") if x)
-        entry = Entry(kind=kind, code=parsed.national, levels=levels, content=content,
-                      successor=successor, note=note)
+        entry = Entry(kind=kind, code=code, levels=levels, content=content,
+                      successor=successor, note=note, name=by_name)
         self.count_row(imported=True)
         self.rows.append(RowOutcome(position=line.position, status="imported", code="entry",
                                      cells=cells, entry=len(self.entries), kind=kind))
