@@ -229,7 +229,8 @@ class TestDecision1766:
         entries = Counter(e.kind.value for e in result.decision.entries)
         codeless = [(e.kind.value, e.code, e.name) for e in result.decision.entries
                     if not codes.is_national(e.code)]
-        names = [r["name"] for r in ah.extract_rows("1766/QĐ-UBND") if not codes.is_valid(r["code"])]
+        names = [r["name"] for r in ah.extract_rows("1766/QĐ-UBND")
+                 if not codes.is_valid(r["code"])]
 
         assert {"amended": 50, "repealed": 21} == dict(kinds)
         assert {"amended": 50, "repealed": 21} == dict(entries)

@@ -66,6 +66,7 @@ from tthc.decision import Decision, DecisionKey, EntryKind
 from tthc.desk import Desk, Unit
 from tthc.errors import CatalogDataError, Problem, UnknownDesk, UnknownProcedure
 from tthc.lifecycle import Replacement, Replay, Version, entry_problems, replay
+from tthc.links import LINKS_FILE, Link, aliases, link_warnings, read_links_text
 from tthc.procedure import Field, Level, OnlineService, PostalService, Procedure
 from tthc.proctime import ProcessingTime
 from tthc.text import fold, match_key
@@ -228,6 +229,8 @@ class CatalogFiles:
     decisions: tuple[Decision, ...]
     #: The file of each decision, relative to the root (``decisions/2020/….toml``).
     sources: Mapping[DecisionKey, str]
+    #: The links of ``links.toml`` (procedures without a national code → their code).
+    links: tuple[Link, ...] = ()
 
 
 def _rank(level: str) -> int:
@@ -363,7 +366,7 @@ class CatalogView:
     # -- lookup
 
     def _versions_of(self, code: str) -> list[Version]:
-        national = _national(code)
+        national = self._catalog.key_of(code)
         where = self._index().get(national) if national else None
         return self._versions[where[0] : where[1]] if where else []
 
@@ -438,7 +441,7 @@ class CatalogView:
         from rapidfuzz import fuzz, process
 
         hits: dict[str, float] = {}
-        national = _national(text.strip()) if isinstance(text, str) else None
+        national = self._catalog.key_of(text.strip()) if isinstance(text, str) else None
         if national and national in self._index():
             hits[national] = 100.0
         query = match_key(text)
@@ -487,13 +490,16 @@ class Catalog:
         *,
         sources: Mapping[DecisionKey, str] | None = None,
         root: str | None = None,
+        links: Iterable[Link] = (),
     ) -> None:
         self._sources: Mapping[DecisionKey, str] = MappingProxyType(dict(sources or {}))
+        self._links = tuple(links)
+        self._aliases = MappingProxyType(aliases(self._links))
         with gc_paused():
             self._build(unit, decisions, root)
 
     def _build(self, unit: Unit, decisions: Iterable[Decision], root: str | None) -> None:
-        result = replay(decisions, unit=unit, sources=self._sources)
+        result = replay(decisions, unit=unit, sources=self._sources, aliases=self._aliases)
         self._unit = unit
         self._root = root
         self._replay: Replay = result
@@ -652,13 +658,31 @@ class Catalog:
         _remember(self._views, day, view, self._VIEW_CACHE)
         return view
 
+    @property
+    def links(self) -> tuple[Link, ...]:
+        """The links of ``links.toml``: proposed and confirmed."""
+        return self._links
+
+    def key_of(self, code: str) -> str | None:
+        """The code the catalogue keys *code* under, or ``None`` if *code* is no code.
+
+        A national code (local forms accepted) gives itself; a local
+        identifier gives itself, or its national code once a link is confirmed.
+        """
+        if isinstance(code, str) and codes.is_local_id(code):
+            return self._aliases.get(code, code)
+        return _national(code)
+
     def history(self, code: str) -> tuple[Version, ...]:
         """Every version of *code*, at every level, by date (then level).
+
+        *code* may be a local identifier (:func:`tthc.codes.local_id`); once
+        linked, its history is that of its national code.
 
         Raises:
             UnknownProcedure: the code never appears in the catalogue.
         """
-        national = _national(code)
+        national = self.key_of(code)
         where = self._by_code.get(national) if national else None
         if not where:
             raise UnknownProcedure(code)
@@ -671,7 +695,7 @@ class Catalog:
         Raises:
             UnknownProcedure: the code never appears in the catalogue.
         """
-        national = _national(code)
+        national = self.key_of(code)
         if not national or national not in self._by_code:
             raise UnknownProcedure(code)
         into: dict[str, list[Replacement]] = defaultdict(list)
@@ -936,11 +960,20 @@ def _read_catalog(root: Path | Traversable) -> CatalogFiles:
             continue
         sources[decision.key] = source
         decisions.append(decision)
+    links: tuple[Link, ...] = ()
+    links_file = root / LINKS_FILE
+    if links_file.is_file():
+        text = _read_text(links_file, LINKS_FILE, problems)
+        if text is not None:
+            try:
+                links = read_links_text(text, LINKS_FILE)
+            except CatalogDataError as exc:
+                problems.extend(exc.problems)
     if problems or unit is None:
         count = len(problems)
         raise CatalogDataError(problems, f"{where}: {count} problem{'s' if count != 1 else ''}")
     return CatalogFiles(root=where, unit=unit, decisions=tuple(decisions),
-                        sources=MappingProxyType(sources))
+                        sources=MappingProxyType(sources), links=links)
 
 
 def _exists(path: Traversable) -> bool:
@@ -963,7 +996,8 @@ def load_catalog(path: PathArg | None = None) -> Catalog:
     """
     with gc_paused(collect=True):
         files = read_catalog(path)
-        return Catalog(files.unit, files.decisions, sources=files.sources, root=files.root)
+        return Catalog(files.unit, files.decisions, sources=files.sources, root=files.root,
+                       links=files.links)
 
 
 def check_catalog(path: PathArg | None = None) -> tuple[Problem, ...]:
@@ -976,8 +1010,10 @@ def check_catalog(path: PathArg | None = None) -> tuple[Problem, ...]:
         files = read_catalog(path)
     except CatalogDataError as exc:
         return tuple(exc.problems)
-    result = replay(files.decisions, unit=files.unit, sources=files.sources, check=False)
-    return result.errors + result.warnings
+    result = replay(files.decisions, unit=files.unit, sources=files.sources, check=False,
+                    aliases=aliases(files.links))
+    return result.errors + result.warnings + tuple(
+        link_warnings(result.timelines, files.sources, files.links))
 
 
 # --------------------------------------------------------------------------- writing

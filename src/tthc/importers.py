@@ -12,19 +12,29 @@ found. :func:`parse_appendix` does the same for rows already in memory:
 
 >>> from datetime import date
 >>> result = parse_appendix([
-...     ["A. DANH MỤC THỦ TỤC HÀNH CHÍNH BỊ BÃI BỎ (3 TTHC)"],
+...     ["A. DANH MỤC THỦ TỤC HÀNH CHÍNH BỊ BÃI BỎ (4 TTHC)"],
 ...     ["STT", "Mã số TTHC", "Tên TTHC", "Ghi chú"],
-...     ["I", "LĨNH VỰC PHỔ BIẾN, GIÁO DỤC PHÁP LUẬT (02 TTHC)"],
+...     ["I", "LĨNH VỰC PHỔ BIẾN, GIÁO DỤC PHÁP LUẬT (03 TTHC)"],
 ...     ["1", "2.001489", "Thủ tục công nhận báo cáo viên pháp luật cấp huyện",
 ...      "TTHC cấp huyện"],
 ...     ["2", "Không có mã số", "Thủ tục miễn nhiệm báo cáo viên pháp luật", "TTHC cấp huyện"],
+...     ["3", "2.00149", "Thủ tục công nhận tuyên truyền viên pháp luật", "TTHC cấp xã"],
 ... ], number="1766/QĐ-UBND", issuer="Chủ tịch UBND tỉnh Bình Thuận", signed=date(2020, 8, 3))
 >>> [(e.kind.value, e.code, e.levels) for e in result.decision.entries]
-[('repealed', '2.001489', ('district',))]
+[('repealed', '2.001489', ('district',)),
+ ('repealed', 'L:2020-08-03_1766-qd-ubnd:002', ('district',))]
+>>> result.decision.entries[1].name
+'Thủ tục miễn nhiệm báo cáo viên pháp luật'
 >>> [(str(r.position), r.code) for r in result.reported]
-[('<rows>, row 5', 'invalid-code')]
+[('<rows>, row 6', 'invalid-code')]
 >>> [(c.stated, c.found) for c in result.mismatches]
-[(3, 2)]
+[(4, 3)]
+
+A row without a national code ("Không có mã số", "chưa có mã", a blank code
+cell) is imported under the local identifier of its row
+(:func:`tthc.codes.local_id`); when it amends or repeals, it carries the
+name the catalogue finds the procedure by. Only a code that is written but
+wrong is reported.
 
 Exports of the national public-service portal ("Danh sách thủ tục hành
 chính": ``Mã số | Tên | Cơ quan ban hành | Cơ quan thực hiện | Lĩnh vực``)
