@@ -253,6 +253,8 @@ class AppendixImport:
             "reported": len(self.reported),
             "skipped": len(self.skipped),
             "entries": dict(sorted(kinds.items())),
+            "without_code": sum(codes.is_local_id(e.code) or codes.is_local_id(e.successor or "")
+                                for e in self.decision.entries),
             "reported_by_reason": dict(sorted(reasons.items())),
             "count_mismatches": len(self.mismatches),
         }

@@ -185,9 +185,10 @@ def propose_links(catalog: Catalog, candidates: Iterable[Candidate],
 
     A candidate (a procedure with a national code) is proposed for each
     procedure of *catalog* kept under a local identifier whose name has the
-    same :func:`~tthc.text.match_key` (and the same field when both give
-    one). Nothing is proposed for a local identifier already confirmed, for a
-    pair already proposed, or for a national code the catalogue already has
+    same :func:`~tthc.text.match_key` (the field is not compared: portals
+    and decisions name fields differently, and the user confirms). Nothing
+    is proposed for a local identifier already confirmed, for a pair
+    already proposed, or for a national code the catalogue already has
     as a procedure of its own (linking would merge two procedures).
     """
     known = {(link.local, link.code) for link in existing}
@@ -204,8 +205,6 @@ def propose_links(catalog: Catalog, candidates: Iterable[Candidate],
         if candidate.code in national_in_catalog:
             continue
         for local, procedure in codeless.get(match_key(candidate.name), ()):
-            if candidate.field is not None and procedure.field != candidate.field:
-                continue
             pair = (local, candidate.code)
             if pair in known or pair in found:
                 continue
