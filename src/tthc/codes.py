@@ -54,6 +54,7 @@ __all__ = [
     "code_label",
     "compact",
     "decision_slug",
+    "display_code",
     "format",
     "format_code",
     "is_catalog_code",
@@ -321,3 +322,20 @@ def code_label(code: str | None) -> str:
     if not text or is_local_id(text):
         return NO_CODE
     return text
+
+
+def display_code(code: str | None) -> str:
+    """A code for a line of text that must also name the procedure exactly.
+
+    The national code as it is; a local identifier as ``chưa có mã số``
+    followed by the identifier (what ``tthc link confirm`` and ``tthc show``
+    take). Built on :func:`code_label`.
+
+    >>> display_code("1.001193"), display_code("L:2020-08-03_1766-qd-ubnd:032")
+    ('1.001193', 'chưa có mã số (L:2020-08-03_1766-qd-ubnd:032)')
+    >>> display_code(None)
+    'chưa có mã số'
+    """
+    label = code_label(code)
+    text = (code or "").strip()
+    return label if label == text or not text else f"{label} ({text})"

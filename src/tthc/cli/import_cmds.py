@@ -204,7 +204,8 @@ def _import_decision(args: argparse.Namespace) -> int:
 
         candidates = [
             Candidate(code=entry.successor or entry.code, name=entry.content.name,
-                      field=entry.content.field, source=f"{result.row_of(index).position} ({result.decision})")
+                      field=entry.content.field,
+                      source=f"{result.row_of(index).position} ({result.decision})")
             for index, entry in enumerate(result.decision.entries)
             if entry.content is not None and entry.content.name
             and codes.is_national(entry.successor or entry.code)
