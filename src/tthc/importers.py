@@ -1213,7 +1213,10 @@ def validate_against(
     sources = {key: path for key, path in catalog.sources.items()
                if not (replace and key == decision.key)}
     sources[decision.key] = label
-    result = replay([*others, decision], unit=catalog.unit, sources=sources, check=False)
+    from tthc.links import aliases
+
+    result = replay([*others, decision], unit=catalog.unit, sources=sources, check=False,
+                    aliases=aliases(catalog.links))
     before = {(p.source, p.path, p.code, p.message) for p in catalog.warnings}
     found: list[Problem] = []
     for problem in (*result.errors, *result.warnings):
