@@ -315,3 +315,53 @@ class TestLink:
         code, _, _ = run(capsys, "link", "reject", amended, FAKE_CODE, "--catalog", str(folder))
         assert 0 == code
         assert [] == list(load_catalog(folder).links)
+
+
+class TestBadInput:
+    def test_a_bad_links_file_names_file_and_key(self, folder: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+        """An invalid links.toml: every problem with its key path, exit 2, no traceback."""
+        (folder / "links.toml").write_text(
+            '[[links]]\nlocal = "1.000001"\ncode = "L:x"\nstatus = "maybe"\ncolour = "red"\n',
+            encoding="utf-8")
+
+        code, _, err = run(capsys, "validate", "--catalog", str(folder))
+
+        assert 2 == code
+        assert "links.toml: $.links[0]: unknown key(s) colour" in err
+        assert "links.toml: $.links[0].local: not a local identifier" in err
+        assert "links.toml: $.links[0].code: not a national code" in err
+        assert "links.toml: $.links[0].status:" in err
+        assert "Traceback" not in err
+
+    def test_broken_toml(self, folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """A links.toml that is not TOML is a loading error, not a crash."""
+        (folder / "links.toml").write_text("[[links]\n", encoding="utf-8")
+
+        code, _, err = run(capsys, "link", "list", "--catalog", str(folder))
+
+        assert 2 == code
+        assert "links.toml" in err
+        assert "Traceback" not in err
+
+    def test_link_commands_need_a_folder(self, capsys: pytest.CaptureFixture[str],
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+        """confirm without --catalog or $TTHC_CATALOG is a usage error."""
+        monkeypatch.delenv("TTHC_CATALOG", raising=False)
+
+        code, _, err = run(capsys, "link", "confirm", AMENDED_ID, FAKE_CODE)
+
+        assert 2 == code
+        assert "needs the catalogue folder" in err
+
+
+def test_a_listing_row_saying_no_code_is_no_code(tmp_path: Path) -> None:
+    """A posted row whose code cell says "Không có mã số" has no code (it is matched by name)."""
+    from tthc.listing import read_listing
+
+    path = write_files(tmp_path, {"x.csv": "STT,Mã số,Tên thủ tục\n1,Không có mã số,Thủ tục A\n"
+                                           f"2,{AMENDED_ID},Thủ tục B\n"}) / "x.csv"
+    rows = read_listing(path).rows
+
+    assert [None, AMENDED_ID] == [r.code for r in rows]
+    assert ["Không có mã số", AMENDED_ID] == [r.code_raw for r in rows]

@@ -246,6 +246,11 @@ def entry_problems(decision: Decision, source: str | None = None) -> list[Proble
         problems.append(Problem(source=where, path=path, message=message, code=code))
 
     for index, entry in enumerate(decision.entries):
+        if entry.name is not None and (
+            entry.kind is EntryKind.NEW or not _own_row(entry.code, decision)
+        ):
+            report(index, "name", "only an entry whose code is the local identifier of its own "
+                   "row (no national code) names its procedure; write the code instead")
         if _looks_right(entry):
             continue
         kind = entry.kind
