@@ -316,6 +316,21 @@ class TestLink:
         assert 0 == code
         assert [] == list(load_catalog(folder).links)
 
+    def test_site(self, folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """The site shows "chưa có mã số" and gives the procedure no portal QR code."""
+        out = tmp_path / "site"
+        code, _, err = run(capsys, "site", "--catalog", str(folder), "--desk", "tinh",
+                           "--as-of", "2020-08-03", "-o", str(out))
+        assert 0 == code, err
+        name = codeless_rows()[0]["name"]
+        page = next(p for p in (out / "tinh").glob("*.html")
+                    if name[:40] in p.read_text(encoding="utf-8") and p.name != "index.html")
+        text = page.read_text(encoding="utf-8")
+
+        assert "chưa có mã số" in text
+        assert page.stem.startswith("khong-ma-")
+        assert not (out / "tinh" / "qr" / f"{page.stem}.svg").exists()
+
 
 class TestBadInput:
     def test_a_bad_links_file_names_file_and_key(self, folder: Path,
