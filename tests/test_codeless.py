@@ -293,6 +293,14 @@ class TestLink:
                       and amended in p.message]
         assert BASELINE_SIGNED == history[0].valid_from
 
+        # Written elsewhere, the catalogue keeps its links.
+        from tthc.catalog import write_catalog
+
+        copy = tmp_path / "copy"
+        write_catalog(load_catalog(folder), copy)
+        assert load_catalog(folder) == load_catalog(copy)
+        assert (folder / "links.toml").read_bytes() == (copy / "links.toml").read_bytes()
+
     def test_portal_export_proposes(self, folder: Path, tmp_path: Path,
                                     capsys: pytest.CaptureFixture[str]) -> None:
         """A portal export giving the name with a code proposes the link too; reject drops it."""

@@ -66,7 +66,7 @@ from tthc.decision import Decision, DecisionKey, EntryKind
 from tthc.desk import Desk, Unit
 from tthc.errors import CatalogDataError, Problem, UnknownDesk, UnknownProcedure
 from tthc.lifecycle import Replacement, Replay, Version, entry_problems, replay
-from tthc.links import LINKS_FILE, Link, aliases, link_warnings, read_links_text
+from tthc.links import LINKS_FILE, Link, aliases, dumps_links, link_warnings, read_links_text
 from tthc.procedure import Field, Level, OnlineService, PostalService, Procedure
 from tthc.proctime import ProcessingTime
 from tthc.text import fold, match_key
@@ -238,6 +238,10 @@ def _rank(level: str) -> int:
         return Level.get(level).rank
     except LookupError:
         return 1_000
+
+
+def _link_key(link: Link) -> tuple[str, str, str]:
+    return (link.local, link.code, link.status)
 
 
 def _national(code: str) -> str | None:
@@ -478,7 +482,7 @@ class Catalog:
     Build one with :func:`load_catalog`, or from records:
     ``Catalog(unit, decisions)`` replays the decisions and raises
     :class:`~tthc.errors.LifecycleError` with every impossible transition.
-    Catalogues are immutable; two are equal when their unit and decisions are.
+    Catalogues are immutable; two are equal when their unit, decisions and links are.
     """
 
     _VIEW_CACHE = 64
@@ -575,7 +579,8 @@ class Catalog:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Catalog):
             return NotImplemented
-        return self._unit == other._unit and self.decisions == other.decisions
+        return (self._unit == other._unit and self.decisions == other.decisions
+                and sorted(self._links, key=_link_key) == sorted(other._links, key=_link_key))
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -1096,7 +1101,9 @@ def write_catalog(
     *,
     force: bool = False,
 ) -> list[Path]:
-    """Write a catalogue folder: ``unit.toml`` and one file per decision.
+    """Write a catalogue folder: ``unit.toml``, one file per decision, and ``links.toml``.
+
+    ``links.toml`` is written when a :class:`Catalog` with links is given.
 
     Call it as ``write_catalog(catalog, path)``, ``write_catalog((unit,
     decisions), path)`` or ``write_catalog(unit, decisions, path)``. The
@@ -1118,6 +1125,7 @@ def write_catalog(
         FileExistsError: a file to write exists and *force* is false
             (nothing is written then).
     """
+    links: tuple[Link, ...] = ()
     if isinstance(first, Unit):
         if third is None or isinstance(second, str | os.PathLike):
             raise TypeError("write_catalog(unit, decisions, path): the folder is missing")
@@ -1128,12 +1136,15 @@ def write_catalog(
         path = second
         if isinstance(first, Catalog):
             unit, decisions = first.unit, list(first.decisions)
+            links = first.links
         else:
             unit, decisions = first[0], list(first[1])
     root = Path(path)
     plan: dict[str, str] = {UNIT_FILE: dumps_unit(unit)}
     for name, decision in _plan(decisions).items():
         plan[name] = dumps_decision(decision)
+    if links:
+        plan[LINKS_FILE] = dumps_links(links)
     stale: list[Path] = []
     if not force:
         for name in plan:
