@@ -234,6 +234,10 @@ class TestCarriedThrough:
         assert (pairs["amended"], pairs["repealed"]) == (data["changes"]["amended"]["pairs"],
                                                          data["changes"]["repealed"]["pairs"])
         assert 1 == data["in_force"]["end"]["without_code"]
+        changes = load_catalog(folder).changes(date(2020, 8, 3), date(2020, 8, 3))
+        assert {baseline_id(row["name"]) for row in codeless_rows()} <= {
+            c.code for c in changes.items}  # found by name: counted under their procedure
+        assert not any(c.code.startswith("L:2020-08-03_1766") for c in changes.items)
         _, text, _ = run(capsys, "report", "--catalog", str(folder), "--year", "2020")
         assert "trong đó 1 thủ tục chưa có mã số" in text
 

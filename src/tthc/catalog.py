@@ -715,18 +715,27 @@ class Catalog:
         )
 
     def changes(self, start: date, end: date) -> Changes:
-        """The entries of the decisions effective from *start* to *end* (both included)."""
+        """The entries of the decisions effective from *start* to *end* (both included).
+
+        An entry that found its procedure by name counts under that procedure's
+        code, and a linked local identifier under its national code.
+        """
         start, end = _day(start), _day(end)
         items: list[Change] = []
+        found = {(key, index): code for key, index, code in self._replay.by_name}
+        alias = self._aliases
         for decision in self.decisions:
             if not start <= decision.effective <= end:
                 continue
             for index, entry in enumerate(decision.entries):
+                code = found.get((decision.key, index)) or alias.get(entry.code, entry.code)
+                successor = (alias.get(entry.successor, entry.successor)
+                             if entry.successor is not None else None)
                 for level in entry.levels:
                     items.append(
-                        Change(kind=entry.kind, code=entry.code, level=level,
+                        Change(kind=entry.kind, code=code, level=level,
                                decision=decision.key, entry=index,
-                               effective=decision.effective, successor=entry.successor,
+                               effective=decision.effective, successor=successor,
                                to_levels=entry.to_levels)
                     )
         per_level = {kind: len({(i.code, i.level) for i in items if i.kind is kind})
