@@ -34,6 +34,7 @@ MODULES = (
     "tthc.decision",
     "tthc.desk",
     "tthc.lifecycle",
+    "tthc.links",
     "tthc.workdays",
     "tthc.sectors",
     "tthc.catalog",

@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from tthc import codes
 from tthc._serde import structure
 from tthc.catalog import write_catalog
 from tthc.decision import Decision, Entry, EntryKind, ProcedureContent
@@ -317,34 +318,61 @@ def has_code(row: Mapping[str, str]) -> bool:
     return bool(re.fullmatch(r"\d\.\d{6}", row["code"]))
 
 
+#: The signing date of QĐ 1766 and of the test baseline before it.
+SIGNED_1766 = date(2020, 8, 3)
+BASELINE_NUMBER, BASELINE_SIGNED = "1/QĐ-BASELINE", date(2019, 1, 2)
+
+
+def codeless_data(row: Mapping[str, str], place: int, number: str, signed: date) -> dict[str, Any]:
+    """The entry of a row without a code, as an import writes it: local id and name."""
+    data = row_entry_data({**row, "code": ""})
+    data["code"] = codes.local_id(number, signed, place)
+    data["name"] = row["name"]
+    return data
+
+
 def decision_1766() -> tuple[Decision, list[dict[str, str]]]:
-    """QĐ 1766 as a :class:`Decision` from the rows with a code, and the rows left out."""
+    """QĐ 1766 as a :class:`Decision` (every row; those without a code by local id and
+    name, as the importer writes them), and the rows without a national code."""
     rows = rows_1766()
-    kept = [row for row in rows if has_code(row)]
-    left_out = [row for row in rows if not has_code(row)]
-    return structure(decision_1766_data(kept), Decision, "1766"), left_out
+    entries = [
+        row_entry_data(row) if has_code(row)
+        else codeless_data(row, place, "1766/QĐ-UBND", SIGNED_1766)
+        for place, row in enumerate(rows, 1)
+    ]
+    data = {**decision_1766_data(rows[:1]), "entries": entries}
+    return structure(data, Decision, "1766"), [row for row in rows if not has_code(row)]
+
+
+def baseline_id(name: str) -> str:
+    """The local id the baseline gives the procedure of 1766 named *name* (no code)."""
+    place = next(i for i, row in enumerate(rows_1766(), 1) if row["name"] == name)
+    return codes.local_id(BASELINE_NUMBER, BASELINE_SIGNED, place)
 
 
 def baseline_1766(skip: Iterable[str] = ()) -> Decision:
-    """A baseline decision (before 1766) announcing every coded procedure of 1766
-    at the levels 1766 names, with the row's name and field."""
+    """A baseline decision (before 1766) announcing every procedure of 1766
+    at the levels 1766 names, with the row's name and field; a procedure
+    without a code under the baseline's local id of its row."""
     skipped = set(skip)
     entries = []
-    for row in rows_1766():
-        if not has_code(row) or row["code"] in skipped:
+    for place, row in enumerate(rows_1766(), 1):
+        code = row["code"] if has_code(row) else codes.local_id(
+            BASELINE_NUMBER, BASELINE_SIGNED, place)
+        if code in skipped:
             continue
         entries.append(
             Entry(
                 kind=EntryKind.NEW,
-                code=row["code"],
+                code=code,
                 levels=row_levels(row),
                 content=ProcedureContent(name=row["name"], field=Field.of(row["field_group_raw"])),
             )
         )
     return Decision(
-        number="1/QĐ-BASELINE",
+        number=BASELINE_NUMBER,
         issuer="Bộ dữ liệu kiểm thử (baseline)",
-        signed=date(2019, 1, 2),
-        effective=date(2019, 1, 2),
+        signed=BASELINE_SIGNED,
+        effective=BASELINE_SIGNED,
         entries=tuple(entries),
     )

@@ -157,3 +157,58 @@ class TestIsNational:
     def test_exact_national_form(self, text: str, expected: bool) -> None:
         """Only the bare ASCII d.dddddd form is national; no suffix, no white space."""
         assert codes.is_national(text) is expected
+
+
+class TestLocalId:
+    """Local identifiers of procedures without a national code."""
+
+    @given(signed=st.dates(), number=st.sampled_from(["1766/QĐ-UBND", "12/2013/QĐ-UBND",
+                                                      "3218/QĐ-UBND", "25/QĐ-TTPVHCC"]),
+           row=st.integers(1, 10**5))
+    def test_round_trip(self, signed: object, number: str, row: int) -> None:
+        """local_id → parse_local_id gives the date, folded number and row back."""
+        made = codes.local_id(number, signed, row)  # type: ignore[arg-type]
+        parsed = codes.parse_local_id(made)
+
+        assert (signed, codes.decision_slug(number), row) == (
+            parsed.signed, parsed.number, parsed.row)
+        assert made == str(parsed)
+        assert codes.is_local_id(made)
+        assert not codes.is_valid(made)
+        assert not codes.is_national(made)
+        assert codes.is_catalog_code(made)
+        assert codes.NO_CODE == codes.code_label(made)
+
+    @given(st.text(max_size=40))
+    def test_never_raises(self, text: str) -> None:
+        """is_local_id never raises, and nothing it accepts is a code."""
+        if codes.is_local_id(text):
+            assert not codes.is_valid(text)
+
+    @pytest.mark.parametrize("text", [
+        "L:2020-08-03_1766-qd-ubnd:32", "L:2020-02-30_1766-qd-ubnd:032",
+        "L:2020-08-03_1766/QĐ-UBND:032", "l:2020-08-03_1766-qd-ubnd:032",
+        "L:2020-08-03_1766-qd-ubnd:000", " L:2020-08-03_1766-qd-ubnd:032",
+    ])
+    def test_only_the_canonical_form(self, text: str) -> None:
+        """Short rows, impossible dates, unfolded numbers, row 0 and spaces are refused."""
+        assert not codes.is_local_id(text)
+        with pytest.raises(InvalidCodeFormat):
+            codes.parse_local_id(text)
+
+    @pytest.mark.parametrize("row", [0, -1, True])
+    def test_rows_start_at_one(self, row: int) -> None:
+        """A row number is a positive int."""
+        from datetime import date
+
+        with pytest.raises(ValueError, match="starts at 1"):
+            codes.local_id("1/QĐ-UBND", date(2020, 1, 1), row)
+
+    @pytest.mark.parametrize(("text", "expected"), [
+        ("", True), ("Không có mã số", True), ("KHÔNG CÓ MÃ", True), ("Chưa có mã số", True),
+        ("chưa có mã TTHC", True), ("-", True), ("2.000815", False), ("10.005090", False),
+        ("LT.HKD-ANTT-KARAOKE", False), ("Không", True),
+    ])
+    def test_means_no_code(self, text: str, expected: bool) -> None:
+        """The ways a code cell says there is none."""
+        assert expected is codes.means_no_code(text)

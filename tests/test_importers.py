@@ -222,27 +222,36 @@ def _imports_1766(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]
 @pytest.mark.parametrize("fmt", FORMATS)
 class TestDecision1766:
     def test_fifty_amended_and_twenty_one_repealed(self, imports_1766: dict, fmt: str) -> None:
-        """50 amended and 21 repealed rows: each an entry, or reported for want of a code."""
+        """50 amended and 21 repealed rows, each an entry: the two without a code too."""
         result = imports_1766[fmt]
         procedure_rows = [row for row in result.rows if row.status != "skipped"]
         kinds = Counter(row.kind.value for row in procedure_rows)
         entries = Counter(e.kind.value for e in result.decision.entries)
+        codeless = [(e.kind.value, e.code, e.name) for e in result.decision.entries
+                    if not codes.is_national(e.code)]
+        names = [r["name"] for r in ah.extract_rows("1766/QĐ-UBND")
+                 if not codes.is_valid(r["code"])]
 
         assert {"amended": 50, "repealed": 21} == dict(kinds)
-        assert {"amended": 49, "repealed": 20} == dict(entries)
-        assert [("no-code", ""), ("invalid-code", "Không có mã số")] == [
-            (row.code, row.cells[1]) for row in result.reported
-        ]
+        assert {"amended": 50, "repealed": 21} == dict(entries)
+        assert () == result.reported
+        assert [
+            ("amended", "L:2020-08-03_1766-qd-ubnd:032", names[0]),
+            ("repealed", "L:2020-08-03_1766-qd-ubnd:052", names[1]),
+        ] == codeless
 
     def test_entries_are_the_rows(self, imports_1766: dict, fmt: str) -> None:
         """Each entry has the code, kind, levels and field of its row's headings, and its cells."""
         result = imports_1766[fmt]
-        rows = [row for row in ah.extract_rows("1766/QĐ-UBND") if codes.is_valid(row["code"])]
+        rows = ah.extract_rows("1766/QĐ-UBND")
 
         assert len(rows) == len(result.decision.entries)
-        for row, entry in zip(rows, result.decision.entries, strict=True):
-            assert (KIND_OF[row["change_type"]], row["code"], row_levels(row)) == (
+        for place, (row, entry) in enumerate(zip(rows, result.decision.entries, strict=True), 1):
+            code = (row["code"] if codes.is_valid(row["code"])
+                    else codes.local_id("1766/QĐ-UBND", date(2020, 8, 3), place))
+            assert (KIND_OF[row["change_type"]], code, row_levels(row)) == (
                 entry.kind, entry.code, entry.levels)
+            assert (None if codes.is_valid(row["code"]) else row["name"]) == entry.name
             if entry.kind is EntryKind.REPEALED:
                 assert entry.content is None
                 assert row["note_raw"] == entry.note
@@ -277,7 +286,7 @@ class TestDecision1766:
         statuses = Counter(row.status for row in result.rows)
 
         assert len(result.rows) == sum(statuses.values())
-        assert {"imported": 69, "reported": 2} == {
+        assert {"imported": 71} == {
             k: v for k, v in statuses.items() if k != "skipped"}
         skipped = Counter(row.code for row in result.skipped)
         group_headings = sum(isinstance(item, ah.Heading) for block in ah.layout_1766()
@@ -285,14 +294,13 @@ class TestDecision1766:
         assert 1 <= skipped["blank"]
         # The group headings, parts A and B, and the title naming both categories.
         assert group_headings + 3 == skipped["heading"]
-        for row in result.reported:
+        for row in result.imported:
             assert row.position.source == f"1766-QĐ-UBND.{fmt}"
-            assert row.cells[2] in {r["name"] for r in ah.extract_rows("1766/QĐ-UBND")}
 
     def test_positions_name_the_rows(self, imports_1766: dict, fmt: str) -> None:
-        """A reported row's position is its row in the sheet or table."""
+        """An imported row's position is its row in the sheet or table."""
         result = imports_1766[fmt]
-        first = result.reported[0].position
+        first = result.imported[0].position
         if fmt == "xlsx":
             assert "sheet 'Phụ lục'" == first.part
         elif fmt == "docx":
@@ -337,15 +345,21 @@ def test_every_decision_every_row(every_import: dict, number: str, fmt: str) -> 
     assert len(result.rows) == len(result.imported) + len(result.reported) + len(result.skipped)
     names = {row["name"] for row in rows if row["name"]}
     assert not any(cell in names for row in result.skipped for cell in row.cells)
-    for row, outcome in zip(rows, procedures, strict=True):
+    signed = date.fromisoformat(rows[0]["decision_date"])
+    for place, (row, outcome) in enumerate(zip(rows, procedures, strict=True), 1):
         if outcome.status == "imported":
             entry = result.decision.entries[outcome.entry]
             assert KIND_OF[row["change_type"]] is entry.kind
-            assert codes.validate(row["code"]) == entry.code
+            if codes.is_valid(row["code"]):
+                assert codes.validate(row["code"]) == entry.code
+            else:  # no code: the local identifier of the row
+                assert codes.local_id(number, signed, place) == entry.code
         else:
             assert outcome.reason
             assert row["code"] in outcome.cells or not row["code"]
-        if row["change_type"] == "listed" or not codes.is_valid(row["code"]):
+        if row["change_type"] == "listed" or not (
+            codes.is_valid(row["code"]) or codes.means_no_code(row["code"])
+        ):
             assert "reported" == outcome.status
 
 
@@ -809,8 +823,9 @@ class TestCommands:
 
         assert 1 == code
         assert out.startswith("# would write decisions/2020/2020-08-03_1766-qd-ubnd.toml\n")
-        assert 69 == out.count("[[entries]]")
-        assert 2 == err.count("row not imported: qd-1766.docx: table ")
+        assert 71 == out.count("[[entries]]")
+        assert 0 == err.count("row not imported: qd-1766.docx: table ")
+        assert 2 == out.count('code = "L:2020-08-03_1766-qd-ubnd:')
         assert 2 == err.count("count mismatch:")
 
     def test_write_validates_first(self, appendix_1766: Path, tmp_path: Path,
@@ -827,7 +842,7 @@ class TestCommands:
                           "--catalog", str(good), "--write"])
         written = good / "decisions" / "2020" / "2020-08-03_1766-qd-ubnd.toml"
         assert written.is_file()
-        assert [69] == [len(d.entries) for d in load_catalog(good).decisions
+        assert [71] == [len(d.entries) for d in load_catalog(good).decisions
                         if d.number == "1766/QĐ-UBND"]
         assert 2 == main(["import", "decision", str(appendix_1766), *ARGS_1766,
                           "--catalog", str(good), "--write"])
@@ -848,9 +863,9 @@ class TestCommands:
         main(["import", "decision", str(appendix_1766), *ARGS_1766, "--format", "json"])
         data = json.loads(capsys.readouterr().out)
 
-        assert 69 == data["summary"]["imported"]
-        assert 69 == len(data["decision"]["entries"])
-        assert ["no-code", "invalid-code"] == [r["code"] for r in data["reported"]]
+        assert 71 == data["summary"]["imported"]
+        assert 71 == len(data["decision"]["entries"])
+        assert [] == data["reported"]
 
     def test_portal_summary_and_seed(self, capsys: pytest.CaptureFixture[str],
                                      monkeypatch: pytest.MonkeyPatch) -> None:

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from tests.catalog_helpers import (
     amended,
     baseline_1766,
+    baseline_id,
     content,
     cut,
     decision,
@@ -28,6 +29,7 @@ from tests.catalog_helpers import (
     unit,
 )
 
+from tthc import codes
 from tthc.catalog import Catalog
 from tthc.decision import Decision, Entry, EntryKind, ProcedureContent
 from tthc.errors import LifecycleError, Problem
@@ -582,16 +584,18 @@ class Test1766:
         ]
 
     def test_replays_against_a_baseline(self) -> None:
-        """Amendments apply from 03/8/2020 and the repealed procedures end that day."""
+        """Amendments apply from 03/8/2020 and the repealed procedures end that day;
+        the rows without a code find the baseline's procedure of the same name."""
         the_decision, _ = decision_1766()
         catalog = Catalog(unit(), [baseline_1766(), the_decision])
         before = catalog.as_of(D(2020, 8, 2))
         after = catalog.as_of(D(2020, 8, 3))
-        rows = {r["code"]: r for r in rows_1766() if r["code"][:1].isdigit()}
+        rows = {(r["code"] if r["code"][:1].isdigit() else baseline_id(r["name"])): r
+                for r in rows_1766()}
         amended_codes = sorted(c for c, r in rows.items() if r["change_type"] == "amended")
         repealed_codes = sorted(c for c, r in rows.items() if r["change_type"] == "repealed")
 
-        assert (len(amended_codes), len(repealed_codes)) == (49, 20)
+        assert (len(amended_codes), len(repealed_codes)) == (50, 21)
         assert set(repealed_codes) <= set(before.codes())
         assert not set(repealed_codes) & set(after.codes())
         assert sorted(amended_codes) == after.codes()
@@ -611,8 +615,8 @@ class Test1766:
         levels = Counter(len(e.levels) for e in the_decision.entries if e.kind is EntryKind.AMENDED)
 
         assert (changes.per_code[EntryKind.AMENDED], changes.per_code[EntryKind.REPEALED]) == (
-            49,
-            20,
+            50,
+            21,
         )
         assert (
             sum(n * count for n, count in levels.items()) == (changes.per_level[EntryKind.AMENDED])
@@ -889,3 +893,72 @@ class TestProperties:
             second.replacements,
             second.warnings,
         )
+
+
+class TestWithoutNationalCode:
+    """Procedures kept under a local identifier; entries that find them by name."""
+
+    FIRST = codes.local_id("1/QĐ-UBND", D(2020, 1, 1), 1)
+
+    def announce(self, *names: str) -> Decision:
+        """Decision 1/QĐ-UBND announcing procedures without a code, one per name."""
+        return decision("1/QĐ-UBND", D(2020, 1, 1), *(
+            new(codes.local_id("1/QĐ-UBND", D(2020, 1, 1), row), name=name)
+            for row, name in enumerate(names, 1)))
+
+    def by_name(self, kind: EntryKind, name: str, row: int = 1, **parts: Any) -> Decision:
+        """Decision 2/QĐ-UBND with one entry of *kind* naming its procedure by *name*."""
+        return decision("2/QĐ-UBND", D(2021, 1, 1), Entry(
+            kind=kind, code=codes.local_id("2/QĐ-UBND", D(2021, 1, 1), row),
+            levels=("district",), name=name, **parts))
+
+    def test_repeal_by_name(self) -> None:
+        """A repeal without a code ends the one procedure of that name (folded, no "Thủ tục")."""
+        result = replay([self.announce("Đăng ký khai sinh", "Đăng ký kết hôn"),
+                         self.by_name(EntryKind.REPEALED, "THỦ TỤC ĐĂNG KÝ KHAI SINH.")])
+
+        ended = [v for v in result.versions if v.valid_until is not None]
+        assert [(self.FIRST, D(2021, 1, 1))] == [(v.code, v.valid_until) for v in ended]
+        assert ((result.decisions[1].key, 0, self.FIRST),) == result.by_name
+
+    def test_amend_by_name_keeps_the_identifier(self) -> None:
+        """An amendment without a code continues the procedure's own timeline."""
+        result = replay([self.announce("Đăng ký khai sinh"), self.by_name(
+            EntryKind.AMENDED, "Đăng ký khai sinh", content=content(processing_time="03 ngày"))])
+
+        assert [self.FIRST, self.FIRST] == [v.code for v in result.versions]
+        assert "03 ngày" == result.versions[-1].procedure.processing_time.text
+
+    def test_no_match_and_ambiguous_are_errors(self) -> None:
+        """No procedure of the name, or two: errors naming the entry; nothing is guessed."""
+        missing = replay([self.announce("Đăng ký khai sinh"),
+                          self.by_name(EntryKind.REPEALED, "Đăng ký khai tử")], check=False)
+        twice = replay([self.announce("Đăng ký khai sinh", "Đăng ký khai sinh"),
+                        self.by_name(EntryKind.REPEALED, "Đăng ký khai sinh")], check=False)
+
+        assert ["no-name-match"] == [p.code for p in missing.errors]
+        assert ["ambiguous-name"] == [p.code for p in twice.errors]
+        assert "$.entries[0]" == twice.errors[0].path
+        assert all(v.valid_until is None for v in twice.versions)
+
+    def test_a_name_on_another_entry_is_refused(self) -> None:
+        """A name on a 'new' entry, or on an entry with a code, would be ignored: an error."""
+        named = decision("1/QĐ-UBND", D(2020, 1, 1),
+                         attrs.evolve(new("1.000001"), name="Đăng ký khai sinh"))
+
+        with pytest.raises(LifecycleError) as caught:
+            replay([named])
+
+        assert [("invalid-entry", "$.entries[0].name")] == [
+            (p.code, p.path) for p in caught.value.problems]
+
+    def test_aliases_continue_under_the_national_code(self) -> None:
+        """A confirmed link replays the whole history under the national code."""
+        later = decision("3/QĐ-UBND", D(2022, 1, 1), amended("1.000009", name="Mới"))
+        result = replay([self.announce("Đăng ký khai sinh"), later],
+                        aliases={self.FIRST: "1.000009"})
+
+        assert ["1.000009", "1.000009"] == [v.code for v in result.versions]
+        assert "Mới" == result.versions[-1].procedure.name
+        with pytest.raises(LifecycleError, match="not in force"):
+            replay([self.announce("Đăng ký khai sinh"), later])

@@ -283,3 +283,20 @@ class TestReport:
         report = annual_report(load_catalog(resolve_catalog_path()), 2019)
 
         assert list(report.cut_areas) == to_dict(report)["cuts"]["areas"]
+
+
+def test_write_catalog_keeps_the_sector_overrides(tmp_path: Path) -> None:
+    """A catalogue written elsewhere names its areas as the one it was loaded from."""
+    from tthc.catalog import write_catalog
+
+    example = load_catalog()
+    assert example.sector_overrides, "the example catalogue has a sectors.csv"
+    write_catalog(example, tmp_path / "copy")
+    assert (tmp_path / "copy" / "sectors.csv").is_file()
+    copy = load_catalog(tmp_path / "copy")
+    assert copy == example
+    field = example.sector_overrides[0].field
+    assert copy.sectors.sector_of(field) == example.sectors.sector_of(field)
+    # Without the file the copy falls back to the shipped table, and no longer equals.
+    (tmp_path / "copy" / "sectors.csv").unlink()
+    assert load_catalog(tmp_path / "copy") != example

@@ -148,7 +148,7 @@ _NATIONAL_CODE = re.compile(r"\d\.\d{6}")
 def _code(value: Any, _: Any) -> str:
     if not isinstance(value, str):
         raise DataError(f"expected a procedure code as text, got {value!r}")
-    if _NATIONAL_CODE.fullmatch(value) is None:
+    if _NATIONAL_CODE.fullmatch(value) is None and not codes.is_local_id(value):
         if codes.is_valid(value):
             raise DataError(
                 f'local code form "{value}": write the national code {codes.validate(value)}'
@@ -336,7 +336,7 @@ def configure_converter(conv: cattrs.Converter) -> None:
     - processing times and fees as their verbatim text, parsed on load (cached);
     - fields by name, online services as "Mức độ N" / "Toàn trình" / "Một phần";
     - enums by value, tuples as lists (a bare text where a list is due is an error);
-    - codes checked to be national codes, levels to be known level keys;
+    - codes checked to be national codes or local identifiers, levels known level keys;
     - unknown keys are errors; default values are left out when unstructuring.
     """
     conv.register_structure_hook(date, _date)
@@ -374,6 +374,7 @@ def configure_converter(conv: cattrs.Converter) -> None:
             "successor": override(struct_hook=_optional_code),
             "levels": override(struct_hook=_levels),
             "to_levels": override(struct_hook=_opt_levels),
+            "name": override(struct_hook=_optional_converted_text),
         },
         Procedure: {"code": override(struct_hook=_code), "level": override(struct_hook=_lvl)},
         ProcedureContent: {"name": override(struct_hook=_optional_converted_text)},

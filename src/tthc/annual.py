@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from tthc.codes import NO_CODE, is_local_id
 from tthc.cuts import CutSummary, cuts_in_period, summarize_cuts
 from tthc.decision import EntryKind
 from tthc.procedure import Field, Level
@@ -73,6 +74,9 @@ class InForceCount:
     by_level: Mapping[str, int]
     total: int
     codes: int
+    #: The (procedure, level) pairs among ``total`` kept without a national code
+    #: (counted like the others; ``codes`` counts each local identifier once).
+    without_code: int = 0
 
 
 @attrs.frozen(kw_only=True)
@@ -148,6 +152,7 @@ def _in_force(view: CatalogView) -> InForceCount:
         by_level=by_level,
         total=len(entries),
         codes=len({e.code for e in entries}),
+        without_code=sum(1 for e in entries if is_local_id(e.code)),
     )
 
 
@@ -327,6 +332,7 @@ def _count_dict(count: InForceCount) -> dict[str, Any]:
         "by_level": dict(count.by_level),
         "total": count.total,
         "codes": count.codes,
+        "without_code": count.without_code,
     }
 
 
@@ -367,8 +373,10 @@ def render_text(report: AnnualReport) -> str:
         f"{vn_number(c['replaced'].pairs)} thủ tục được thay thế, "
         f"{vn_number(c['repealed'].pairs)} thủ tục bị bãi bỏ, hủy bỏ; đến ngày "
         f"{end.day:%d/%m/%Y} có {vn_number(end.total)} thủ tục hành chính thuộc thẩm quyền "
-        f"giải quyết ({_level_names(end.by_level)}; {vn_number(end.codes)} mã thủ tục) "
-        "phải niêm yết công khai tại Bộ phận Một cửa.",
+        f"giải quyết ({_level_names(end.by_level)}; {vn_number(end.codes)} mã thủ tục"
+        + (f", trong đó {vn_number(end.without_code)} thủ tục {NO_CODE}" if end.without_code
+           else "")
+        + ") phải niêm yết công khai tại Bộ phận Một cửa.",
     ]
     if check.count:
         sentences.append(

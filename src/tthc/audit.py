@@ -46,6 +46,7 @@ import attrs
 
 from tthc._io import gc_paused
 from tthc.catalog import Catalog, resolve_catalog_path
+from tthc.codes import display_code
 from tthc.errors import InputError, Problem
 from tthc.listing import Limits, Listing, read_listing
 from tthc.posting import (
@@ -631,7 +632,8 @@ def _markdown(report: AuditReport) -> Iterable[str]:
     yield "|---|---|---|---|---|---|---|"
     for f in report.findings:
         yield (f"| {f.severity} | `{f.code}` | {_md(f.desk)} | {_md(f.position)} | "
-               f"{_md(f.procedure)} | {_md(f.message_en)} | {_md(f.message_vi)} |")
+               f"{_md(display_code(f.procedure) if f.procedure else None)} | "
+               f"{_md(f.message_en)} | {_md(f.message_vi)} |")
 
 
 # ----------------------------------------------------------------------------- manifest

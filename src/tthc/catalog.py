@@ -66,10 +66,11 @@ from tthc.decision import Decision, DecisionKey, EntryKind
 from tthc.desk import Desk, Unit
 from tthc.errors import CatalogDataError, Problem, UnknownDesk, UnknownProcedure
 from tthc.lifecycle import Replacement, Replay, Version, entry_problems, replay
+from tthc.links import LINKS_FILE, Link, aliases, dumps_links, link_warnings, read_links_text
 from tthc.procedure import Field, Level, OnlineService, PostalService, Procedure
 from tthc.proctime import ProcessingTime
 from tthc.sectors import OVERRIDE_FILE as SECTORS_OVERRIDE_FILE
-from tthc.sectors import Sector, SectorMap, parse_overrides, shipped_sectors
+from tthc.sectors import Sector, SectorMap, dumps_overrides, parse_overrides, shipped_sectors
 from tthc.text import fold, match_key
 
 __all__ = [
@@ -232,6 +233,8 @@ class CatalogFiles:
     sources: Mapping[DecisionKey, str]
     #: The rows of the folder's ``sectors.csv`` (:mod:`tthc.sectors`), if it has one.
     sector_overrides: tuple[Sector, ...] = ()
+    #: The links of ``links.toml`` (procedures without a national code → their code).
+    links: tuple[Link, ...] = ()
 
 
 def _rank(level: str) -> int:
@@ -239,6 +242,10 @@ def _rank(level: str) -> int:
         return Level.get(level).rank
     except LookupError:
         return 1_000
+
+
+def _link_key(link: Link) -> tuple[str, str, str]:
+    return (link.local, link.code, link.status)
 
 
 def _national(code: str) -> str | None:
@@ -367,7 +374,7 @@ class CatalogView:
     # -- lookup
 
     def _versions_of(self, code: str) -> list[Version]:
-        national = _national(code)
+        national = self._catalog.key_of(code)
         where = self._index().get(national) if national else None
         return self._versions[where[0] : where[1]] if where else []
 
@@ -442,7 +449,7 @@ class CatalogView:
         from rapidfuzz import fuzz, process
 
         hits: dict[str, float] = {}
-        national = _national(text.strip()) if isinstance(text, str) else None
+        national = self._catalog.key_of(text.strip()) if isinstance(text, str) else None
         if national and national in self._index():
             hits[national] = 100.0
         query = match_key(text)
@@ -479,7 +486,7 @@ class Catalog:
     Build one with :func:`load_catalog`, or from records:
     ``Catalog(unit, decisions)`` replays the decisions and raises
     :class:`~tthc.errors.LifecycleError` with every impossible transition.
-    Catalogues are immutable; two are equal when their unit and decisions are.
+    Catalogues are immutable; two are equal when their unit, decisions and links are.
     """
 
     _VIEW_CACHE = 64
@@ -492,15 +499,18 @@ class Catalog:
         sources: Mapping[DecisionKey, str] | None = None,
         root: str | None = None,
         sector_overrides: Iterable[Sector] = (),
+        links: Iterable[Link] = (),
     ) -> None:
         self._sources: Mapping[DecisionKey, str] = MappingProxyType(dict(sources or {}))
         self._sector_overrides = tuple(sector_overrides)
         self._sectors: SectorMap | None = None
+        self._links = tuple(links)
+        self._aliases = MappingProxyType(aliases(self._links))
         with gc_paused():
             self._build(unit, decisions, root)
 
     def _build(self, unit: Unit, decisions: Iterable[Decision], root: str | None) -> None:
-        result = replay(decisions, unit=unit, sources=self._sources)
+        result = replay(decisions, unit=unit, sources=self._sources, aliases=self._aliases)
         self._unit = unit
         self._root = root
         self._replay: Replay = result
@@ -583,7 +593,9 @@ class Catalog:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Catalog):
             return NotImplemented
-        return self._unit == other._unit and self.decisions == other.decisions
+        return (self._unit == other._unit and self.decisions == other.decisions
+                and sorted(self._links, key=_link_key) == sorted(other._links, key=_link_key)
+                and _sector_rows(self._sector_overrides) == _sector_rows(other._sector_overrides))
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -666,13 +678,36 @@ class Catalog:
         _remember(self._views, day, view, self._VIEW_CACHE)
         return view
 
+    @property
+    def sector_overrides(self) -> tuple[Sector, ...]:
+        """The rows of the folder's ``sectors.csv`` (none without one)."""
+        return self._sector_overrides
+
+    @property
+    def links(self) -> tuple[Link, ...]:
+        """The links of ``links.toml``: proposed and confirmed."""
+        return self._links
+
+    def key_of(self, code: str) -> str | None:
+        """The code the catalogue keys *code* under, or ``None`` if *code* is no code.
+
+        A national code (local forms accepted) gives itself; a local
+        identifier gives itself, or its national code once a link is confirmed.
+        """
+        if isinstance(code, str) and codes.is_local_id(code):
+            return self._aliases.get(code, code)
+        return _national(code)
+
     def history(self, code: str) -> tuple[Version, ...]:
         """Every version of *code*, at every level, by date (then level).
+
+        *code* may be a local identifier (:func:`tthc.codes.local_id`); once
+        linked, its history is that of its national code.
 
         Raises:
             UnknownProcedure: the code never appears in the catalogue.
         """
-        national = _national(code)
+        national = self.key_of(code)
         where = self._by_code.get(national) if national else None
         if not where:
             raise UnknownProcedure(code)
@@ -685,7 +720,7 @@ class Catalog:
         Raises:
             UnknownProcedure: the code never appears in the catalogue.
         """
-        national = _national(code)
+        national = self.key_of(code)
         if not national or national not in self._by_code:
             raise UnknownProcedure(code)
         into: dict[str, list[Replacement]] = defaultdict(list)
@@ -700,18 +735,27 @@ class Catalog:
         )
 
     def changes(self, start: date, end: date) -> Changes:
-        """The entries of the decisions effective from *start* to *end* (both included)."""
+        """The entries of the decisions effective from *start* to *end* (both included).
+
+        An entry that found its procedure by name counts under that procedure's
+        code, and a linked local identifier under its national code.
+        """
         start, end = _day(start), _day(end)
         items: list[Change] = []
+        found = {(key, index): code for key, index, code in self._replay.by_name}
+        alias = self._aliases
         for decision in self.decisions:
             if not start <= decision.effective <= end:
                 continue
             for index, entry in enumerate(decision.entries):
+                code = found.get((decision.key, index)) or alias.get(entry.code, entry.code)
+                successor = (alias.get(entry.successor, entry.successor)
+                             if entry.successor is not None else None)
                 for level in entry.levels:
                     items.append(
-                        Change(kind=entry.kind, code=entry.code, level=level,
+                        Change(kind=entry.kind, code=code, level=level,
                                decision=decision.key, entry=index,
-                               effective=decision.effective, successor=entry.successor,
+                               effective=decision.effective, successor=successor,
                                to_levels=entry.to_levels)
                     )
         per_level = {kind: len({(i.code, i.level) for i in items if i.kind is kind})
@@ -951,11 +995,26 @@ def _read_catalog(root: Path | Traversable) -> CatalogFiles:
         sources[decision.key] = source
         decisions.append(decision)
     overrides = _sector_overrides(root, problems)
+    links: tuple[Link, ...] = ()
+    links_file = root / LINKS_FILE
+    if links_file.is_file():
+        text = _read_text(links_file, LINKS_FILE, problems)
+        if text is not None:
+            try:
+                links = read_links_text(text, LINKS_FILE)
+            except CatalogDataError as exc:
+                problems.extend(exc.problems)
     if problems or unit is None:
         count = len(problems)
         raise CatalogDataError(problems, f"{where}: {count} problem{'s' if count != 1 else ''}")
     return CatalogFiles(root=where, unit=unit, decisions=tuple(decisions),
-                        sources=MappingProxyType(sources), sector_overrides=overrides)
+                        sources=MappingProxyType(sources), sector_overrides=overrides,
+                        links=links)
+
+
+def _sector_rows(rows: Iterable[Sector]) -> list[tuple[str, str, str]]:
+    """Sector overrides as comparable rows (their source lines left out)."""
+    return sorted((row.field.key, row.sector, row.ministry) for row in rows)
 
 
 def _sector_overrides(root: Path | Traversable, problems: list[Problem]) -> tuple[Sector, ...]:
@@ -994,7 +1053,7 @@ def load_catalog(path: PathArg | None = None) -> Catalog:
     with gc_paused(collect=True):
         files = read_catalog(path)
         return Catalog(files.unit, files.decisions, sources=files.sources, root=files.root,
-                       sector_overrides=files.sector_overrides)
+                       sector_overrides=files.sector_overrides, links=files.links)
 
 
 def check_catalog(path: PathArg | None = None) -> tuple[Problem, ...]:
@@ -1007,8 +1066,10 @@ def check_catalog(path: PathArg | None = None) -> tuple[Problem, ...]:
         files = read_catalog(path)
     except CatalogDataError as exc:
         return tuple(exc.problems)
-    result = replay(files.decisions, unit=files.unit, sources=files.sources, check=False)
-    return result.errors + result.warnings
+    result = replay(files.decisions, unit=files.unit, sources=files.sources, check=False,
+                    aliases=aliases(files.links))
+    return result.errors + result.warnings + tuple(
+        link_warnings(result.timelines, files.sources, files.links))
 
 
 # --------------------------------------------------------------------------- writing
@@ -1091,7 +1152,10 @@ def write_catalog(
     *,
     force: bool = False,
 ) -> list[Path]:
-    """Write a catalogue folder: ``unit.toml`` and one file per decision.
+    """Write a catalogue folder: ``unit.toml``, the decision files, ``links.toml``, ``sectors.csv``.
+
+    ``links.toml`` and ``sectors.csv`` are written when a :class:`Catalog`
+    with links or sector overrides is given.
 
     Call it as ``write_catalog(catalog, path)``, ``write_catalog((unit,
     decisions), path)`` or ``write_catalog(unit, decisions, path)``. The
@@ -1113,6 +1177,8 @@ def write_catalog(
         FileExistsError: a file to write exists and *force* is false
             (nothing is written then).
     """
+    links: tuple[Link, ...] = ()
+    overrides: tuple[Sector, ...] = ()
     if isinstance(first, Unit):
         if third is None or isinstance(second, str | os.PathLike):
             raise TypeError("write_catalog(unit, decisions, path): the folder is missing")
@@ -1123,12 +1189,18 @@ def write_catalog(
         path = second
         if isinstance(first, Catalog):
             unit, decisions = first.unit, list(first.decisions)
+            links = first.links
+            overrides = first.sector_overrides
         else:
             unit, decisions = first[0], list(first[1])
     root = Path(path)
     plan: dict[str, str] = {UNIT_FILE: dumps_unit(unit)}
     for name, decision in _plan(decisions).items():
         plan[name] = dumps_decision(decision)
+    if links:
+        plan[LINKS_FILE] = dumps_links(links)
+    if overrides:
+        plan[SECTORS_OVERRIDE_FILE] = dumps_overrides(overrides)
     stale: list[Path] = []
     if not force:
         for name in plan:

@@ -117,6 +117,11 @@ class Entry:
         applied_time: for ``cut``, the locally applied processing time.
         online, postal: for ``service``, the service now offered (``None`` = unchanged).
         note: free text (the legal document behind the entry, a remark).
+        name: the name of the procedure the entry is about, as the decision
+            writes it, for a row without a national code: ``code`` is then the
+            local identifier of the row (:func:`tthc.codes.local_id`) and, for
+            a kind other than ``new``, the replay finds the procedure by this
+            name (docs/catalog-format.md, "Procedures without a national code").
     """
 
     kind: EntryKind
@@ -129,6 +134,7 @@ class Entry:
     online: OnlineService | None = None
     postal: PostalService | None = None
     note: str = ""
+    name: str | None = None
 
 
 class DecisionKey(NamedTuple):

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from tthc.codes import NO_CODE, code_label
 from tthc.decision import DecisionKey
 from tthc.posting_list import (
     PostingList,
@@ -69,9 +70,6 @@ __all__ = [
     "publish",
 ]
 
-#: Shown where a procedure has no national code yet.
-NO_CODE = "chưa có mã số"
-
 #: The version of the desk JSON layout (``desk_json()["schema_version"]``).
 SCHEMA_VERSION = 1
 
@@ -82,15 +80,6 @@ DEFAULT_QR_URL = (
 )
 
 _SAFE_SLUG = re.compile(r"[0-9A-Za-z][0-9A-Za-z.\-]{0,63}")
-
-
-def code_label(code: str | None) -> str:
-    """The code as a page shows it: the code, or ``chưa có mã số`` when there is none.
-
-    This is the one place that decides the display of a missing code.
-    """
-    text = nfc(code or "")
-    return text or NO_CODE
 
 
 def procedure_slug(code: str | None, name: str) -> str:

@@ -12,19 +12,29 @@ found. :func:`parse_appendix` does the same for rows already in memory:
 
 >>> from datetime import date
 >>> result = parse_appendix([
-...     ["A. DANH MỤC THỦ TỤC HÀNH CHÍNH BỊ BÃI BỎ (3 TTHC)"],
+...     ["A. DANH MỤC THỦ TỤC HÀNH CHÍNH BỊ BÃI BỎ (4 TTHC)"],
 ...     ["STT", "Mã số TTHC", "Tên TTHC", "Ghi chú"],
-...     ["I", "LĨNH VỰC PHỔ BIẾN, GIÁO DỤC PHÁP LUẬT (02 TTHC)"],
+...     ["I", "LĨNH VỰC PHỔ BIẾN, GIÁO DỤC PHÁP LUẬT (03 TTHC)"],
 ...     ["1", "2.001489", "Thủ tục công nhận báo cáo viên pháp luật cấp huyện",
 ...      "TTHC cấp huyện"],
 ...     ["2", "Không có mã số", "Thủ tục miễn nhiệm báo cáo viên pháp luật", "TTHC cấp huyện"],
+...     ["3", "2.00149", "Thủ tục công nhận tuyên truyền viên pháp luật", "TTHC cấp xã"],
 ... ], number="1766/QĐ-UBND", issuer="Chủ tịch UBND tỉnh Bình Thuận", signed=date(2020, 8, 3))
 >>> [(e.kind.value, e.code, e.levels) for e in result.decision.entries]
-[('repealed', '2.001489', ('district',))]
+[('repealed', '2.001489', ('district',)),
+ ('repealed', 'L:2020-08-03_1766-qd-ubnd:002', ('district',))]
+>>> result.decision.entries[1].name
+'Thủ tục miễn nhiệm báo cáo viên pháp luật'
 >>> [(str(r.position), r.code) for r in result.reported]
-[('<rows>, row 5', 'invalid-code')]
+[('<rows>, row 6', 'invalid-code')]
 >>> [(c.stated, c.found) for c in result.mismatches]
-[(3, 2)]
+[(4, 3)]
+
+A row without a national code ("Không có mã số", "chưa có mã", a blank code
+cell) is imported under the local identifier of its row
+(:func:`tthc.codes.local_id`); when it amends or repeals, it carries the
+name the catalogue finds the procedure by. Only a code that is written but
+wrong is reported.
 
 Exports of the national public-service portal ("Danh sách thủ tục hành
 chính": ``Mã số | Tên | Cơ quan ban hành | Cơ quan thực hiện | Lĩnh vực``)
@@ -243,6 +253,8 @@ class AppendixImport:
             "reported": len(self.reported),
             "skipped": len(self.skipped),
             "entries": dict(sorted(kinds.items())),
+            "without_code": sum(codes.is_local_id(e.code) or codes.is_local_id(e.successor or "")
+                                for e in self.decision.entries),
             "reported_by_reason": dict(sorted(reasons.items())),
             "count_mismatches": len(self.mismatches),
         }
@@ -644,6 +656,8 @@ class _Interpreter:
     rows: list[RowOutcome] = attrs.Factory(list)
     entries: list[Entry] = attrs.Factory(list)
     warnings: list[Problem] = attrs.Factory(list)
+    #: How many procedure rows (imported or reported) were read: the last row's place.
+    seen: int = 0
 
     # -- headings
 
@@ -740,6 +754,7 @@ class _Interpreter:
                                      reason=reason, cells=line.cells, kind=self.kind()))
 
     def count_row(self, *, imported: bool) -> None:
+        self.seen += 1
         for heading in self.stack:
             heading.found += 1
             heading.imported += imported
@@ -870,18 +885,40 @@ class _Interpreter:
             code_text, successor_text = (old_code, raw_code) if old_code else (raw_code, "")
         else:
             code_text, successor_text = raw_code, ""
-        parsed = self.read_code(line, code_text, "code")
-        if parsed is None:
-            return
+        row_id = codes.local_id(self.number, self.signed, self.seen + 1)
+        by_name: str | None = None
+        if codes.means_no_code(code_text) and (code_text or kind is not EntryKind.REPLACED):
+            # A procedure without a national code: the row's local identifier
+            # names it (a new one), or stands for the one of that name (the others).
+            target = (get(cells, "old_name") or name) if kind is EntryKind.REPLACED else name
+            if not target:
+                self.report(line, "no-code", "no national code and no name in the row")
+                return
+            parsed = codes.ProcedureCode(row_id)
+            by_name = None if kind is EntryKind.NEW else target
+        else:
+            found = self.read_code(line, code_text, "code")
+            if found is None:
+                return
+            parsed = found
+        code = parsed.national
         successor = None
         if kind is EntryKind.REPLACED:
             if not successor_text:
                 self.report(line, "no-successor", "a replaced procedure needs the code of the "
                             "procedure that replaces it (a 'Mã số TTHC thay thế' column)")
                 return
-            new = self.read_code(line, successor_text, "successor")
-            if new is None:
-                return
+            if codes.means_no_code(successor_text):
+                if by_name is not None:
+                    self.report(line, "no-code", "neither the replaced procedure nor its "
+                                "successor has a national code")
+                    return
+                new = codes.ProcedureCode(row_id)
+            else:
+                read = self.read_code(line, successor_text, "successor")
+                if read is None:
+                    return
+                new = read
             successor = new.national
             local = new
         else:
@@ -903,8 +940,8 @@ class _Interpreter:
                 content = None
         elif parsed.local_suffix:
             note = "; ".join(x for x in (note, f"mã địa phương {parsed}") if x)
-        entry = Entry(kind=kind, code=parsed.national, levels=levels, content=content,
-                      successor=successor, note=note)
+        entry = Entry(kind=kind, code=code, levels=levels, content=content,
+                      successor=successor, note=note, name=by_name)
         self.count_row(imported=True)
         self.rows.append(RowOutcome(position=line.position, status="imported", code="entry",
                                      cells=cells, entry=len(self.entries), kind=kind))
@@ -1176,7 +1213,10 @@ def validate_against(
     sources = {key: path for key, path in catalog.sources.items()
                if not (replace and key == decision.key)}
     sources[decision.key] = label
-    result = replay([*others, decision], unit=catalog.unit, sources=sources, check=False)
+    from tthc.links import aliases
+
+    result = replay([*others, decision], unit=catalog.unit, sources=sources, check=False,
+                    aliases=aliases(catalog.links))
     before = {(p.source, p.path, p.code, p.message) for p in catalog.warnings}
     found: list[Problem] = []
     for problem in (*result.errors, *result.warnings):

@@ -43,6 +43,16 @@ Rules (documented in docs/catalog-format.md, "Replay"):
   statutory processing time drops the cut, unless the amendment itself gives
   an ``applied_time``; a cut is not carried by a transfer or a replacement.
 - **Service**: online and/or postal service change from the effective date.
+- **Without a national code.** A procedure announced without a code is keyed
+  by its local identifier (:func:`tthc.codes.local_id`). An entry of another
+  kind whose code is the local identifier of its own row (the row had no
+  code) and which carries a ``name`` finds its procedure by name: the one
+  procedure in force at the entry's levels whose name has the same
+  :func:`~tthc.text.match_key` (and the same field, when the entry gives
+  one). No match or several matches are errors (``no-name-match``,
+  ``ambiguous-name``): nothing is guessed. *aliases* (confirmed links, local
+  identifier → national code) make a procedure's whole history continue
+  under its national code.
 """
 
 from __future__ import annotations
@@ -57,12 +67,14 @@ from typing import Any
 
 import attrs
 
+from tthc import codes
 from tthc.decision import Decision, DecisionKey, Entry, EntryKind, ProcedureContent
 from tthc.desk import Desk, Unit
 from tthc.errors import LifecycleError, Problem
 from tthc.fees import Fee
 from tthc.procedure import Level, PostalService, Procedure
 from tthc.proctime import ParseStatus, ProcessingTime
+from tthc.text import match_key
 
 __all__ = [
     "PHASES",
@@ -181,6 +193,8 @@ class Replay:
         replacements: every replacement, in replay order.
         errors: impossible transitions (empty when :func:`replay` returned).
         warnings: suspicious but possible data.
+        by_name: the entries without a national code that found their
+            procedure by name: (decision, entry index, the code found).
     """
 
     decisions: tuple[Decision, ...]
@@ -189,6 +203,7 @@ class Replay:
     replacements: tuple[Replacement, ...]
     errors: tuple[Problem, ...] = ()
     warnings: tuple[Problem, ...] = ()
+    by_name: tuple[tuple[DecisionKey, int, str], ...] = ()
 
 
 def replay_key(decision: Decision) -> tuple[date, date, str, str]:
@@ -231,6 +246,11 @@ def entry_problems(decision: Decision, source: str | None = None) -> list[Proble
         problems.append(Problem(source=where, path=path, message=message, code=code))
 
     for index, entry in enumerate(decision.entries):
+        if entry.name is not None and (
+            entry.kind is EntryKind.NEW or not _own_row(entry.code, decision)
+        ):
+            report(index, "name", "only an entry whose code is the local identifier of its own "
+                   "row (no national code) names its procedure; write the code instead")
         if _looks_right(entry):
             continue
         kind = entry.kind
@@ -474,9 +494,12 @@ def _procedure(**values: Any) -> Procedure:
 
 
 class _Replayer:
-    def __init__(self, unit: Unit | None, sources: Mapping[DecisionKey, str]) -> None:
+    def __init__(self, unit: Unit | None, sources: Mapping[DecisionKey, str],
+                 aliases: Mapping[str, str] | None = None) -> None:
         self.unit = unit
         self.sources = sources
+        self.aliases = aliases or {}
+        self.by_name: list[tuple[DecisionKey, int, str]] = []
         self.open: dict[tuple[str, str], _Open] = {}
         self.closed: list[Version] = []
         # The version that ended last at each (code, level), to explain "not in force".
@@ -548,7 +571,43 @@ class _Replayer:
         self.closed.append(version)
         self.ended[key] = version
 
+    def find_by_name(self, decision: Decision, index: int, entry: Entry) -> str | None:
+        """The code of the one procedure in force named as *entry* names it, else an error."""
+        assert entry.name is not None
+        key = match_key(entry.name)
+        field = entry.content.field if entry.content is not None else None
+        levels = set(entry.levels)
+        found = sorted({
+            code for (code, level), state in self.open.items()
+            if level in levels and match_key(state.procedure.name) == key
+            and (field is None or state.procedure.field == field)
+        })
+        where = ", ".join(entry.levels)
+        if len(found) == 1:
+            self.by_name.append((decision.key, index, found[0]))
+            return found[0]
+        if not found:
+            self.error(decision, index,
+                       f"{entry.kind.value} {entry.name!r} (no national code) at {where}: "
+                       f"no procedure of that name in force on {decision.effective}",
+                       "no-name-match")
+        else:
+            self.error(decision, index,
+                       f"{entry.kind.value} {entry.name!r} (no national code) at {where}: "
+                       f"{len(found)} procedures of that name in force ({', '.join(found)}); "
+                       "write the code of the one meant", "ambiguous-name")
+        return None
+
     def apply(self, decision: Decision, index: int, entry: Entry) -> None:
+        if self.aliases:
+            entry = _aliased(entry, self.aliases)
+        if entry.name is not None and entry.kind is not EntryKind.NEW and _own_row(
+            entry.code, decision
+        ):
+            found = self.find_by_name(decision, index, entry)
+            if found is None:
+                return
+            entry = attrs.evolve(entry, code=found)
         kind = entry.kind
         day = decision.effective
         dkey = self.dkey
@@ -783,6 +842,25 @@ class _Replayer:
             )
 
 
+def _own_row(code: str, decision: Decision) -> bool:
+    """Whether *code* is the local identifier of a row of *decision* itself."""
+    if not codes.is_local_id(code):
+        return False
+    minted = codes.parse_local_id(code)
+    return minted.signed == decision.signed and minted.number == codes.decision_slug(
+        decision.number)
+
+
+def _aliased(entry: Entry, aliases: Mapping[str, str]) -> Entry:
+    """*entry* with its codes read through *aliases* (local identifier → national code)."""
+    code = aliases.get(entry.code, entry.code)
+    successor = (aliases.get(entry.successor, entry.successor)
+                 if entry.successor is not None else None)
+    if code == entry.code and successor == entry.successor:
+        return entry
+    return attrs.evolve(entry, code=code, successor=successor, name=None)
+
+
 def _describe_key(key: DecisionKey) -> str:
     return f"{key.number} ({key.signed:%d/%m/%Y}) of {key.issuer}"
 
@@ -803,6 +881,7 @@ def replay(
     unit: Unit | None = None,
     sources: Mapping[DecisionKey, str] | None = None,
     check: bool = True,
+    aliases: Mapping[str, str] | None = None,
 ) -> Replay:
     """Replay *decisions* (any order) into timelines.
 
@@ -813,12 +892,14 @@ def replay(
         sources: the file of each decision, to name it in problems.
         check: raise :class:`~tthc.errors.LifecycleError` when there are errors;
             with ``check=False`` the errors are returned in :attr:`Replay.errors`.
+        aliases: confirmed links, local identifier → national code: every
+            entry about the local identifier applies to the national code.
 
     Raises:
         LifecycleError: with every impossible transition, each naming its
             decision, file and entry (only when *check* is true).
     """
-    replayer = _Replayer(unit, sources or {})
+    replayer = _Replayer(unit, sources or {}, aliases)
     ordered = sorted(decisions, key=replay_key)
     for previous, decision in itertools.pairwise(ordered):
         if previous.key == decision.key:
@@ -878,4 +959,5 @@ def _result(replayer: _Replayer, ordered: Sequence[Decision], check: bool) -> Re
         replacements=tuple(replayer.replacements),
         errors=tuple(replayer.errors),
         warnings=tuple(replayer.warnings),
+        by_name=tuple(replayer.by_name),
     )

@@ -831,9 +831,15 @@ def _column_numbers(cells: Sequence[str]) -> bool:
 
 
 def _read_code(raw: str | None) -> tuple[str | None, str | None]:
-    """(national code, local form or own code) from a code cell."""
-    if not raw:
+    """(national code, local form or own code) from a code cell.
+
+    A cell saying there is no code ("Không có mã số", "-") is no code; a
+    local identifier (``L:…``, :func:`tthc.codes.local_id`) is kept as the code.
+    """
+    if not raw or codes.means_no_code(raw):
         return None, None
+    if codes.is_local_id(raw.strip()):
+        return raw.strip(), None
     try:
         parsed = codes.parse(raw)
     except (ValueError, TypeError):

@@ -71,6 +71,7 @@ from typing import Any, Literal
 import attrs
 from rapidfuzz.distance import OSA
 
+from tthc import codes
 from tthc.catalog import Catalog, InForce
 from tthc.decision import DecisionKey, EntryKind
 from tthc.desk import Desk
@@ -886,7 +887,7 @@ class _DeskRun:
         self.findings.append(Finding.make(code, vi, en, desk=self.desk.id, **where, **fields))
 
     def label(self, code: str) -> str:
-        return f"{code} ({self.c._name_of(code)})"
+        return f"{codes.display_code(code)} ({self.c._name_of(code)})"
 
     # -- the run ------------------------------------------------------------------------
 

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import attrs
 
+from tthc.codes import code_label
 from tthc.desk import Desk
 from tthc.errors import UnknownDesk
 from tthc.procedure import Field, OnlineService, PostalService
@@ -183,7 +184,8 @@ class PostingRow:
 
     Attributes:
         stt: the running number across the whole list (from 1).
-        code: the national code.
+        code: the national code, or the local identifier of a procedure
+            without one (shown as ``chưa có mã số``: :attr:`code_label`).
         name: the procedure's name.
         processing_time: the time applied at the desk (after a local cut).
         statutory_time: the announced time, set only where the applied time is cut.
@@ -207,6 +209,11 @@ class PostingRow:
     def is_cut(self) -> bool:
         """True when the applied time is below the statutory one."""
         return self.statutory_time is not None
+
+    @property
+    def code_label(self) -> str:
+        """The code as the list shows it: the national code, or ``chưa có mã số``."""
+        return code_label(self.code)
 
 
 @attrs.frozen(kw_only=True)

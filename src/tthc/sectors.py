@@ -25,6 +25,7 @@ from __future__ import annotations
 import csv
 import functools
 import importlib.resources
+import io
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from types import MappingProxyType
@@ -42,6 +43,7 @@ __all__ = [
     "Naming",
     "Sector",
     "SectorMap",
+    "dumps_overrides",
     "parse_overrides",
     "sector_name",
     "sector_of",
@@ -260,3 +262,24 @@ def _overrides(rows: Iterator[tuple[int, list[str]]], source: str) -> tuple[Sect
         count = len(problems)
         raise CatalogDataError(problems, f"{source}: {count} bad row{'s' if count != 1 else ''}")
     return tuple(found)
+
+
+def dumps_overrides(rows: Iterable[Sector]) -> str:
+    """The text of a ``sectors.csv`` holding *rows*: what :func:`parse_overrides` reads back.
+
+    Rows are written in field order, each with its sector (empty: the field
+    is named itself) and ministry, so the same rows always give the same bytes.
+
+    >>> rows = parse_overrides("field,ministry\\nHộ kinh doanh,Bộ Tài chính\\n")
+    >>> print(dumps_overrides(rows), end="")
+    field,sector,ministry
+    Hộ kinh doanh,tài chính,Bộ Tài chính
+    >>> [r.sector for r in parse_overrides(dumps_overrides(rows))]
+    ['tài chính']
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(("field", "sector", "ministry"))
+    for row in sorted(rows, key=lambda r: r.field.key):
+        writer.writerow((row.field.name, row.sector, row.ministry))
+    return buffer.getvalue()

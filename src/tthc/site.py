@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from tthc.codes import is_local_id
 from tthc.errors import TthcError
 from tthc.export import (
     DEFAULT_QR_URL,
@@ -161,8 +162,11 @@ def check_qr_pattern(pattern: str) -> str:
 
 
 def _qr_url(pattern: str, item: PublishedProcedure, desk_id: str) -> str | None:
-    """The QR target of *item*, or ``None`` when the pattern needs a code it lacks."""
-    if "{code}" in pattern and not item.code:
+    """The QR target of *item*, or ``None`` when the pattern needs a code it lacks.
+
+    A local identifier (a procedure without a national code) is no code for the portal.
+    """
+    if "{code}" in pattern and (not item.code or is_local_id(item.code)):
         return None
     from urllib.parse import quote
 

@@ -43,6 +43,7 @@ COMMAND_MODULES = (
     "tthc.cli.dossier_cmds",
     "tthc.cli.audit_cmds",
     "tthc.cli.import_cmds",
+    "tthc.cli.link_cmds",
     "tthc.cli.site_cmds",
 )
 

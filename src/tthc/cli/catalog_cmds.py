@@ -17,6 +17,7 @@ import sys
 from typing import Any
 
 from tthc.cli._common import dump_json, emit, load, parse_date, today
+from tthc.codes import code_label, display_code
 
 __all__ = ["register"]
 
@@ -106,6 +107,7 @@ def _list(args: argparse.Namespace) -> int:
     rows = [
         {
             "code": e.code,
+            "code_label": code_label(e.code),
             "level": e.level,
             "field": e.procedure.field.name,
             "name": e.procedure.name,
@@ -128,7 +130,7 @@ def _list(args: argparse.Namespace) -> int:
         writer.writerows({k: _safe_cell(v) for k, v in row.items()} for row in rows)
         text = buffer.getvalue()
     else:
-        lines = [f"{r['code']}  {r['level']:<8}  {r['name']}" for r in rows]
+        lines = [f"{display_code(r['code'])}  {r['level']:<8}  {r['name']}" for r in rows]
         lines.append(f"{len(rows)} procedure(s) in force on {day:%d/%m/%Y}")
         text = "\n".join(lines) + "\n"
     emit(text, args.output, force=args.force)
@@ -146,7 +148,7 @@ def _show(args: argparse.Namespace) -> int:
     history = catalog.history(args.code)  # raises UnknownProcedure (exit 2)
     code = history[0].procedure.code
     view = catalog.as_of(day)
-    out = [f"{code}  {history[-1].procedure.name}"]
+    out = [f"{display_code(code)}  {history[-1].procedure.name}"]
     current = [r for r in view.entries() if r.code == code]
     if current:
         for record in current:

@@ -4,8 +4,9 @@
 
     tthc import decision FILE --number "1766/QĐ-UBND" --issuer "…" --signed DATE
                          [--effective DATE] [--kind KIND] [--level L …]
-                         [--catalog DIR] [--write] [--force] [--format text|json]
-    tthc import portal FILE [--format text|json]
+                         [--catalog DIR] [--write] [--force] [--propose-links]
+                         [--format text|json]
+    tthc import portal FILE [--format text|json] [--catalog DIR --propose-links]
                        [--number N --issuer I --signed DATE [--level L …] [--write-decision]]
     tthc diff FILE [--as-of DATE] [--level L] [--scope fields|all] [--format text|json]
 
@@ -19,6 +20,13 @@ written and the exit code is 2. Exit code 1 means the command ran but some
 row was reported or some count did not match (the decision, if written,
 holds every other row).
 
+A row without a national code is imported under its local identifier and
+counted in the summary ("N without a national code"). With a catalogue, a
+procedure of the file that has a national code and the name of a procedure
+the catalogue keeps without one gives a link proposal (printed);
+``--propose-links`` stores the proposals in the catalogue's ``links.toml``
+(for ``tthc link confirm``), whatever becomes of the decision.
+
 ``diff`` compares a portal export with the catalogue; exit code 1 when
 something is missing on either side or differs.
 """
@@ -31,6 +39,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tthc import codes
 from tthc.cli._common import dump_json, load, parse_date, today
 from tthc.errors import Problem
 
@@ -90,6 +99,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
                    help="validate and write the decision into the catalogue (--catalog DIR)")
     p.add_argument("--force", action="store_true",
                    help="replace the catalogue's decision with the same number, date and issuer")
+    p.add_argument("--propose-links", action="store_true",
+                   help="store in the catalogue's links.toml a proposed link for each "
+                   "procedure kept without a national code whose name a row gives with a code")
     p.set_defaults(func=_import_decision)
 
     p = commands.add_parser(
@@ -109,6 +121,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
                    help="validate and write the seed decision into the catalogue")
     p.add_argument("--force", action="store_true",
                    help="replace the catalogue's decision with the same identity")
+    p.add_argument("--propose-links", action="store_true",
+                   help="store in the catalogue's links.toml a proposed link for each "
+                   "procedure kept without a national code whose name a row gives with a code")
     p.set_defaults(func=_import_portal)
 
     p = subparsers.add_parser(
@@ -183,8 +198,50 @@ def _import_decision(args: argparse.Namespace) -> int:
         title=args.title, kind=EntryKind(args.kind) if args.kind else None, levels=args.level,
     )
     catalog = _explicit_catalog(args)
+    report = _appendix_report(result)
+    if catalog is not None:
+        from tthc.links import Candidate
+
+        candidates = [
+            Candidate(code=entry.successor or entry.code, name=entry.content.name,
+                      field=entry.content.field,
+                      source=f"{result.row_of(index).position} ({result.decision})")
+            for index, entry in enumerate(result.decision.entries)
+            if entry.content is not None and entry.content.name
+            and codes.is_national(entry.successor or entry.code)
+        ]
+        if not _links(args, catalog, folder, candidates, report):
+            return _EXIT_USAGE
     return _finish(args, result, result.decision, catalog, folder,
-                   write=args.write, report=_appendix_report(result))
+                   write=args.write, report=report)
+
+
+def _links(args: argparse.Namespace, catalog: Catalog, folder: Path | None,
+           candidates: list[Any], report: tuple[list[str], dict[str, Any], bool]) -> bool:
+    """Print (and with --propose-links store) the link proposals; False on a usage error."""
+    from tthc.links import LINKS_FILE, dumps_links, propose_links
+
+    lines, data, _ = report
+    proposals = propose_links(catalog, candidates, catalog.links)
+    for link in proposals:
+        lines.append(f"link proposed: {link.local} ({link.name!r}, chưa có mã số) may be "
+                     f"{link.code} ({link.source})")
+    data["link_proposals"] = [{"local": link.local, "code": link.code, "name": link.name,
+                               "source": link.source} for link in proposals]
+    if not args.propose_links:
+        if proposals:
+            lines.append("  (--propose-links stores them in links.toml for 'tthc link confirm')")
+        return True
+    if folder is None:
+        print("tthc import: --propose-links needs the catalogue folder (--catalog DIR or "
+              "$TTHC_CATALOG)", file=sys.stderr)
+        return False
+    if proposals:
+        from tthc._io import atomic_write
+
+        atomic_write(folder / LINKS_FILE, dumps_links([*catalog.links, *proposals]), force=True)
+        lines.append(f"stored {len(proposals)} link proposal(s) in {folder / LINKS_FILE}")
+    return True
 
 
 def _appendix_report(result: AppendixImport) -> tuple[list[str], dict[str, Any], bool]:
@@ -193,9 +250,17 @@ def _appendix_report(result: AppendixImport) -> tuple[list[str], dict[str, Any],
     kinds = ", ".join(f"{count} {kind}" for kind, count in summary["entries"].items()) or "none"
     lines = [
         f"{result.source}: {summary['rows']} rows: {summary['imported']} imported "
-        f"({kinds}), {summary['reported']} reported, {summary['skipped']} skipped "
+        f"({kinds}; {summary['without_code']} without a national code), "
+        f"{summary['reported']} reported, {summary['skipped']} skipped "
         "(blank, header, heading)",
     ]
+    lines.extend(
+        f"no national code: {result.row_of(index).position}: {entry.kind.value} "
+        f"{entry.name or (entry.content.name if entry.content else '')!r} as {entry.code}"
+        + (" (found by name on replay)" if entry.name else "")
+        for index, entry in enumerate(result.decision.entries)
+        if codes.is_local_id(entry.code) or codes.is_local_id(entry.successor or "")
+    )
     lines.extend(f"row not imported: {row.problem()}" for row in result.reported)
     lines.extend(f"count mismatch: {check.position}: {check.message}"
                  for check in result.mismatches)
@@ -285,6 +350,17 @@ def _import_portal(args: argparse.Namespace) -> int:
     export = read_portal_export(args.file)
     lines, data = _portal_report(export)
     seeding = args.number or args.issuer or args.signed or args.write_decision
+    if args.propose_links and _catalog_folder(args) is None:
+        print("tthc import portal: --propose-links needs the catalogue folder (--catalog DIR or "
+              "$TTHC_CATALOG)", file=sys.stderr)
+        return _EXIT_USAGE
+    if _catalog_folder(args) is not None:
+        from tthc.links import Candidate
+
+        candidates = [Candidate(code=row.code, name=row.name, field=row.field,
+                                source=str(row.position)) for row in export.rows]
+        if not _links(args, load(args), _catalog_folder(args), candidates, (lines, data, False)):
+            return _EXIT_USAGE
     if not seeding:
         if args.format == "json":
             sys.stdout.write(dump_json(data))

@@ -112,7 +112,7 @@ def cell_values(row: PostingRow) -> tuple[str, ...]:
     """The texts of a row's table cells, in :data:`COLUMNS` order (the time on two lines)."""
     return (
         str(row.stt),
-        row.code,
+        row.code_label,
         row.name,
         time_cell(row),
         row.fees,

@@ -249,7 +249,7 @@ def _row_xml(row: PostingRow, widths: list[float]) -> str:
         time_paras += _cell_para(note, italic=True)
     cells = (
         _cell(widths[0], _cell_para(str(row.stt), center=True)),
-        _cell(widths[1], _cell_para(row.code, center=True)),
+        _cell(widths[1], _cell_para(row.code_label, center=True)),
         _cell(widths[2], _cell_para(row.name)),
         _cell(widths[3], time_paras),
         _cell(widths[4], _cell_para(row.fees)),

@@ -67,7 +67,7 @@ def render_csv(pl: PostingList) -> bytes:
                         for text in (
                             group.numeral,
                             group.field.name,
-                            row.code,
+                            row.code_label,
                             row.name,
                             row.processing_time,
                             row.statutory_time or "",
@@ -112,7 +112,7 @@ def render_markdown(pl: PostingList) -> bytes:
         for row in group.rows:
             cells = (
                 str(row.stt),
-                row.code,
+                row.code_label,
                 row.name,
                 time_cell(row, " "),
                 row.fees,
