@@ -13,11 +13,15 @@ LibreOffice (headless) converts them: XLSX to ``.xls`` and ``.ods``; DOCX to ``.
 (through ODT: LibreOffice's direct DOCX-to-DOC export of the listing writes a table its own
 reader does not find again) and to PDF (with ruled tables, as published decisions have).
 ``scanned.pdf`` is the first page of the listing's PDF as a picture only, like a scan.
-The script checks that every twin reads back to the rows of its original.
+The dossier log twins hold the first rows of the example's ``catalog/dossiers-2019.csv``
+as a workbook with typed date cells (``dossiers-2019-head.xlsx``, written by openpyxl), and
+its ``.xls`` and ``.ods`` conversions. The script checks that every twin reads back to the
+rows of its original.
 
 Usage (needs ``soffice``; Debian: ``libreoffice-writer-nogui libreoffice-calc-nogui``)::
 
     python scripts/make_format_twins.py --out tests/data/formats
+    python scripts/make_format_twins.py --out tests/data/formats --only dossiers
 """
 
 from __future__ import annotations
@@ -80,6 +84,45 @@ def scanned(pdf: Path, target: Path) -> Path:
     return target
 
 
+DOSSIER_ROWS = 400
+
+
+def dossier_workbook(target: Path) -> Path:
+    """The first :data:`DOSSIER_ROWS` dossiers of the example's 2019 log as an XLSX workbook.
+
+    Date and time columns become typed datetime cells, as one-stop software exports them;
+    the other cells stay text (a procedure code keeps its zeros).
+    """
+    import csv
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    with (ROOT / "catalog" / "dossiers-2019.csv").open(encoding="utf-8", newline="") as f:
+        records = list(csv.reader(f))
+    header, rows = records[0], records[1 : DOSSIER_ROWS + 1]
+    dated = {i for i, name in enumerate(header) if name.startswith("Ngày")}
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Hồ sơ"
+    sheet.append(header)
+    for row in rows:
+        sheet.append([
+            datetime.strptime(cell, "%Y-%m-%d %H:%M") if i in dated and cell else (cell or None)
+            for i, cell in enumerate(row)
+        ])
+    book.properties.created = book.properties.modified = datetime(2020, 1, 1)
+    book.save(target)
+    return target
+
+
+def dossier_rows(path: Path) -> list[tuple[object, ...]]:
+    from tthc.dossiers import read_dossier_log
+
+    return [tuple(cells) for _, cells in read_dossier_log(path).rows]
+
+
 def rows_of(path: Path) -> list[tuple[str, ...]]:
     return [tuple(r.raw) for r in read_listing(path, columns={"name": 0}).rows]
 
@@ -87,12 +130,23 @@ def rows_of(path: Path) -> list[tuple[str, ...]]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, required=True, help="the folder to write into")
+    parser.add_argument("--only", choices=("all", "dossiers"), default="all",
+                        help="make every twin, or only the dossier log twins")
     args = parser.parse_args(argv)
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         made: list[tuple[Path, Path]] = []
+        log = dossier_workbook(out / "dossiers-2019-head.xlsx")
+        for target in ("xls", "ods"):
+            twin = convert(log, target, out, work)
+            if dossier_rows(log) != dossier_rows(twin):
+                print(f"!! {twin.name} does not read back to the rows of {log.name}")
+                return 1
+            print(f"{twin.name}: {twin.stat().st_size} bytes, from {log.name}")
+        if args.only == "dossiers":
+            return 0
         # The appendix of 1766 in DOCX and XLSX, kept beside its twins.
         docx = ah.write_docx(ah.layout_1766(), out / "appendix-1766.docx")
         xlsx = ah.write_xlsx(ah.layout_1766(), out / "appendix-1766.xlsx")

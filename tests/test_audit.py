@@ -533,7 +533,8 @@ def test_damaged_listings(tmp_path_factory: pytest.TempPathFactory, rng: random.
     by_place = {(o.row.source, o.row.row): o for o in status.rows}
     for state in status.procedures:
         if state.code in deleted and state.status != "missing":
-            assert state.status == "unconfirmed" and state.rows, state
+            assert state.status == "unconfirmed", state
+            assert state.rows, state
             for place in state.rows:
                 outcome = by_place[place]
                 assert outcome.procedure is None

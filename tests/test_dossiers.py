@@ -534,7 +534,7 @@ class TestReading:
             (b"", "the file is empty"),
             (b"  \n\n", "the file is empty"),
             (bytes(range(256)) * 40, "a binary file"),
-            (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "XLS"),
+            (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "no Excel 97-2003 workbook"),
             (b"PK\x03\x04 not really a zip", "not a readable XLSX"),
             ("Tên,Địa chỉ\nAn,Hà Nội\n".encode(), "no header row"),
             ("Mã TTHC,Ngày nhận,Ngày tiếp nhận\n".encode(), "two columns for 'received'"),

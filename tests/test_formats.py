@@ -195,3 +195,61 @@ class TestRefused:
         path.write_bytes((TWINS / "appendix-1766.pdf").read_bytes())
         with pytest.raises(InputError, match="ruling lines"):
             read_listing(path, sheet=None, columns={"name": "Không có cột này"})
+
+
+#: The dossier log twins: the first 400 dossiers of the example's 2019 log.
+DOSSIER_TWINS = ["dossiers-2019-head.xls", "dossiers-2019-head.ods"]
+
+
+class TestDossierLogTwins:
+    """Dossier logs exported as Excel 97-2003 or OpenDocument read like the XLSX."""
+
+    @pytest.mark.parametrize("twin", DOSSIER_TWINS)
+    def test_same_rows_and_outcomes(self, twin: str) -> None:
+        from tthc.catalog import load_catalog
+        from tthc.dossiers import check_dossiers, read_dossier_log
+
+        original = read_dossier_log(TWINS / "dossiers-2019-head.xlsx")
+        log = read_dossier_log(TWINS / twin)
+        assert log.format == twin.rsplit(".", 1)[1]
+        assert dict(original.columns) == dict(log.columns)
+        assert list(original.rows) == list(log.rows)
+        assert 400 == len(log.rows)
+        catalog = load_catalog()
+        want = check_dossiers(catalog, original, as_of=date(2019, 12, 31))
+        got = check_dossiers(catalog, log, as_of=date(2019, 12, 31))
+        assert [(d.row, d.id, d.outcome, d.due) for d in want.dossiers] == [
+            (d.row, d.id, d.outcome, d.due) for d in got.dossiers]
+        assert want.problems == got.problems
+
+    def test_same_outcomes_as_the_csv_log(self, tmp_path: Path) -> None:
+        """The workbook holds the CSV's first rows: the same dossiers, the same classes."""
+        from tthc.catalog import load_catalog
+        from tthc.dossiers import check_dossiers, read_dossier_log
+
+        lines = (REPO / "catalog" / "dossiers-2019.csv").read_text(encoding="utf-8").splitlines()
+        head = tmp_path / "head.csv"
+        head.write_text("\n".join(lines[:401]) + "\n", encoding="utf-8")
+        catalog = load_catalog()
+        csv_report = check_dossiers(catalog, read_dossier_log(head), as_of=date(2019, 12, 31))
+        xls_report = check_dossiers(catalog, read_dossier_log(TWINS / "dossiers-2019-head.xls"),
+                                    as_of=date(2019, 12, 31))
+        assert [(d.id, d.outcome) for d in csv_report.dossiers] == [
+            (d.id, d.outcome) for d in xls_report.dossiers]
+
+    def test_cli_reads_an_xls_log(self, capsys: pytest.CaptureFixture[str]) -> None:
+        code = main(["dossiers", str(TWINS / "dossiers-2019-head.xls"), "--as-of", "2019-12-31"])
+        assert code in (0, 1)
+        assert "400" in capsys.readouterr().out
+
+    @pytest.mark.parametrize("twin", DOSSIER_TWINS)
+    def test_damaged_workbook(self, twin: str, tmp_path: Path) -> None:
+        """A workbook cut short is refused with a message naming the file."""
+        from tthc.dossiers import read_dossier_log
+
+        data = (TWINS / twin).read_bytes()
+        bad = tmp_path / twin
+        bad.write_bytes(data[: len(data) // 3])
+        with pytest.raises(InputError) as info:
+            read_dossier_log(bad)
+        assert str(bad) in str(info.value)

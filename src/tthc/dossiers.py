@@ -1,6 +1,6 @@
 """Dossier timeliness: due dates, early / on time / late, and the rates.
 
-A dossier log (CSV or XLSX; one row per dossier: id, procedure code, desk,
+A dossier log (CSV, XLSX, XLS or ODS; one row per dossier: id, procedure code, desk,
 channel, received, finished, returned, an optional re-set date and status)
 is checked against the catalogue: each dossier's appointment is computed
 from the processing time applied at the desk's level on the day of receipt
@@ -339,13 +339,15 @@ def parse_dossier_log(text: str, *, source: str = "<text>") -> DossierLog:
 
 
 def read_dossier_log(path: str | os.PathLike[str]) -> DossierLog:
-    """Read a dossier log file: CSV (UTF-8 or a Windows code page) or XLSX.
+    """Read a dossier log file: CSV (UTF-8 or a Windows code page), XLSX, XLS or ODS.
 
     The format is told by the content, not the name. In a workbook, the first
-    sheet with a header row is read; the header may follow title rows.
+    sheet with a header row is read; the header may follow title rows. XLSX
+    is read by openpyxl; Excel 97-2003 (.xls) and OpenDocument (.ods)
+    workbooks, which one-stop software still exports, by python-calamine.
 
     Raises:
-        InputError: the file is empty, binary, an old XLS workbook, not a
+        InputError: the file is empty, binary, a damaged workbook, not a
             workbook, or has no header row with the required columns.
         LimitExceeded: the file, the workbook unpacked, its rows or a cell
             exceed the limits (``TTHC_MAX_BYTES``, ``TTHC_MAX_ROWS``,
@@ -360,9 +362,14 @@ def read_dossier_log(path: str | os.PathLike[str]) -> DossierLog:
     if not data.strip():
         raise _unusable(source, "the file is empty")
     if data.startswith(b"PK\x03\x04"):
+        if _opendocument_type(data) == "spreadsheet":
+            return _read_calamine(source, "ods")
         return _read_xlsx(source)
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise _unusable(source, "an Excel 97-2003 (XLS) workbook: save it as XLSX or CSV")
+        if "Workbook".encode("utf-16-le") not in data and "Book".encode("utf-16-le") not in data:
+            raise _unusable(source, "an old binary Office file (OLE) that is no Excel 97-2003 "
+                            "workbook (a Word .doc?)")
+        return _read_calamine(source, "xls")
     from tthc.legacy import decode_bytes
 
     head = data[:8192]
@@ -371,6 +378,79 @@ def read_dossier_log(path: str | os.PathLike[str]) -> DossierLog:
     text, encoding = decode_bytes(data)
     log = parse_dossier_log(text, source=source)
     return attrs.evolve(log, encoding=encoding)
+
+
+def _opendocument_type(data: bytes) -> str:
+    """``"spreadsheet"``, ``"text"``, … for an OpenDocument zip (its ``mimetype``), else ``""``."""
+    import zipfile
+    import zlib
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            mimetype = archive.read("mimetype")[:100].decode("ascii", "replace")
+    except (KeyError, zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, zlib.error,
+            ValueError, NotImplementedError):
+        return ""
+    if not mimetype.startswith("application/vnd.oasis.opendocument."):
+        return ""
+    return mimetype.rpartition(".")[2].strip()
+
+
+def _read_calamine(source: str, fmt: str) -> DossierLog:
+    """An XLS or ODS log (*fmt*), read with python-calamine: cell values, cached results."""
+    from python_calamine import CalamineWorkbook  # heavy: imported on use
+
+    from tthc._io import input_limit
+
+    kind = "an Excel 97-2003 (XLS)" if fmt == "xls" else "an OpenDocument (ODS)"
+    if fmt == "ods":
+        from tthc._io import check_archive
+
+        check_archive(source, damaged=lambda reason: _unusable(
+            source, f"not a readable ODS workbook ({reason})"))
+    max_rows = input_limit("TTHC_MAX_ROWS")
+    try:
+        book = CalamineWorkbook.from_path(source)
+    except Exception as exc:  # calamine raises its own error types, and ValueError
+        raise _unusable(source, f"{kind} workbook that cannot be read "
+                        f"({type(exc).__name__}: {exc})") from None
+    try:
+        last_error: InputError | None = None
+        for name in book.sheet_names:
+            try:
+                values = book.get_sheet_by_name(name).to_python(
+                    skip_empty_area=False, nrows=max_rows + 1)
+            except Exception as exc:  # a damaged sheet fails when it is read
+                raise _unusable(source, f"a damaged sheet ({type(exc).__name__}: {exc})",
+                                path=f"sheet {name!r}") from None
+            rows = ((number, [_calamine_cell(v) for v in cells])
+                    for number, cells in enumerate(values, start=1))
+            try:
+                return _build_log(rows, source, fmt, None)
+            except InputError as exc:
+                last_error = exc
+        if last_error is None:
+            raise _unusable(source, "the workbook has no sheet")
+        raise last_error
+    finally:
+        book.close()
+
+
+def _calamine_cell(value: object) -> Cell:
+    """A calamine value as openpyxl gives it: whole numbers as int, blanks as ``None``.
+
+    >>> _calamine_cell(3.0), _calamine_cell(2.000908), _calamine_cell(""), _calamine_cell(True)
+    (3, 2.000908, None, 'True')
+    """
+    if value == "" or value is None:
+        return None
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else value
+    if isinstance(value, datetime | date | int | str):
+        return value
+    return str(value)  # a time or a duration: text, which the date parser reports
 
 
 def _read_xlsx(source: str) -> DossierLog:
@@ -1092,7 +1172,7 @@ def check_dossiers(
 
     Args:
         catalog: the catalogue (procedures, cuts, desks and the unit's days off).
-        log: a :class:`DossierLog` or the path of a CSV or XLSX log.
+        log: a :class:`DossierLog` or the path of a CSV, XLSX, XLS or ODS log.
         as_of: the moment the pending dossiers are judged at, and after which
             finishes are not yet known; a date means the end of that day.
             Default: the latest timestamp in the log.

@@ -76,10 +76,10 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         parents=[common],
         help="classify the dossiers of a log (early, on time, late, overdue) and give the rates",
         description=(
-            "Read a dossier log (CSV or XLSX), compute each dossier's appointment from the "
-            "processing time in force at the desk's level on the day of receipt (the cut time "
-            "where a cut applies) on the desk's calendar, classify it, and give the on-time "
-            "rates with both denominators in use: finished dossiers, and all dossiers to "
+            "Read a dossier log (CSV, XLSX, XLS or ODS), compute each dossier's appointment "
+            "from the processing time in force at the desk's level on the day of receipt (the "
+            "cut time where a cut applies) on the desk's calendar, classify it, and give the "
+            "on-time rates with both denominators in use: finished dossiers, and all dossiers to "
             "handle (received + carried over). Exit 1 when there are late or overdue "
             "dossiers or rows that cannot be classified."
         ),

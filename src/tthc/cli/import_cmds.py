@@ -74,8 +74,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     group = subparsers.add_parser(
         "import",
         help="import a decision's appendix or a portal export",
-        description="Import an announcement decision's appendix (XLSX, DOCX, CSV) into the "
-        "catalogue, or read a list exported from the national or a provincial portal.",
+        description="Import an announcement decision's appendix (XLSX, XLS, ODS, DOCX, DOC, "
+        "a PDF with a text layer, CSV) into the catalogue, or read a list exported from the "
+        "national or a provincial portal.",
     )
     commands = group.add_subparsers(dest="import_command", metavar="WHAT",
                                     parser_class=type(group))

@@ -59,7 +59,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--dossiers",
         metavar="LOG",
-        help="a dossier log (CSV or XLSX) whose figures the report quotes",
+        help="a dossier log (CSV, XLSX, XLS or ODS) whose figures the report quotes",
     )
     p.add_argument(
         "--listings",
