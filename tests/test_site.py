@@ -426,3 +426,21 @@ class TestCli:
         assert message in capsys.readouterr().err
         assert not out.exists()
 
+
+
+def test_sectors_on_the_pages(catalog: Catalog, files: dict[str, bytes]) -> None:
+    """Each procedure page names the sector of its field where the sector table knows it;
+    the desk index says it under the field heading, and the search finds it."""
+    pub = publish(catalog, "huyen", AS_OF)
+    with_sector = [p for p in pub.procedures if p.sector]
+    without = [p for p in pub.procedures if not p.sector]
+    assert with_sector, "the example district has fields of known sectors"
+    assert without, "and fields the table does not know"
+    for item in (with_sector[0], without[0]):
+        sector = catalog.sectors.sector_of(item.field)
+        assert item.sector == ("" if sector is None else sector.sector)
+        page = files[f"huyen/{item.slug}.html"].decode("utf-8")
+        assert ("<dt>Ngành</dt><dd>" + item.sector + "</dd>" in page) == bool(item.sector)
+    index = files["huyen/index.html"].decode("utf-8")
+    assert f'<p class="sector">Ngành: {with_sector[0].sector}</p>' in index
+    assert search_text(with_sector[0].sector) in index

@@ -148,6 +148,9 @@ class PublishedProcedure:
     level: str
     level_name: str
     field: str
+    #: The sector (ngành) of the field, as offices write it ("xây dựng"); ``""`` when the
+    #: catalogue's sector table does not know the field (:mod:`tthc.sectors`).
+    sector: str = ""
     group: int
     agency: str = ""
     processing_time: str
@@ -298,6 +301,7 @@ def _published(
     version = record.version
     last = f"{decision_label(version.decision)} ({version.kind.label_vi})"
     replaces, replaced_by = _lineage(catalog, procedure.code, as_of)
+    sector = catalog.sectors.sector_of(procedure.field)
     online = record.online
     mode = None if online is None or online.current_mode is None else online.current_mode.value
     return PublishedProcedure(
@@ -309,6 +313,7 @@ def _published(
         level=record.level,
         level_name=_level_name(record.level),
         field=procedure.field.name,
+        sector="" if sector is None else sector.sector,
         group=group,
         agency=nfc(procedure.agency),
         processing_time=applied if cut and applied is not None else statutory,

@@ -267,11 +267,13 @@ def _desk_page(pub: Publication) -> bytes:
         groups.append({
             "key": group.field.key or str(index + 1),
             "heading": group.heading,
+            "sector": items[0].sector if items else "",
             "count": group.count,
             "start": items[0].stt if items else 1,
             "rows": [
                 {"slug": item.slug, "name": item.name, "code_label": item.code_label,
-                 "search": search_text(item.name, item.code, item.local_code, item.field)}
+                 "search": search_text(item.name, item.code, item.local_code, item.field,
+                                       item.sector)}
                 for item in items
             ],
         })
