@@ -91,7 +91,8 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         "file and every row not imported with its position. --write validates the decision "
         "against the catalogue and writes it (nothing is written on an error, exit 2).",
     )
-    p.add_argument("file", metavar="FILE", help="the appendix (.xlsx, .docx, .csv, .txt)")
+    p.add_argument("file", metavar="FILE",
+                   help="the appendix (.xlsx, .xls, .ods, .docx, .doc, a text .pdf, .csv, .txt)")
     p.add_argument("--kind", choices=_KINDS,
                    help="the category of rows with no category heading above them")
     p.add_argument("--level", action="append", choices=_LEVELS, default=[],
