@@ -49,7 +49,7 @@ import attrs
 from tthc import codes
 from tthc._io import input_limit
 from tthc.errors import InputError, LimitExceeded, Problem
-from tthc.legacy import decode_bytes, decode_cell, detect_legacy
+from tthc.legacy import decode_bytes, decode_cell, detect_legacy, is_syllable
 from tthc.procedure import Field
 from tthc.text import fold, nfc
 
@@ -1340,6 +1340,40 @@ _PDF_ITEM = tuple[float, tuple[str, ...], frozenset[int], int]  # top, cells, me
 _PDF_PADDING = 5.5
 
 
+_LAST_WORD = re.compile(r"(\w+)$")
+_FIRST_WORD = re.compile(r"\w+")
+
+
+def _split_syllable(before: str, line: str) -> bool | None:
+    """Whether a line break between *before* and *line* fell inside one Vietnamese syllable.
+
+    ``True`` when the two pieces read as one syllable and not both alone
+    ("chuyể" / "n", "trườn" / "g": the layout broke a word); ``False`` when
+    both are syllables and together are not ("Chứng" / "thực": two words);
+    ``None`` when the letters cannot tell (numbers, codes, loan words).
+
+    >>> _split_syllable("công ty luật, chuyể", "n đổi"), _split_syllable("trườn", "g hợp")
+    (True, True)
+    >>> _split_syllable("Chứng", "thực văn bản"), _split_syllable("62-btc.signed.pd", "f")
+    (False, None)
+    >>> _split_syllable("trong", "các giấy tờ")
+    False
+    """
+    last = _LAST_WORD.search(before)
+    first = _FIRST_WORD.match(line)
+    if last is None or first is None:
+        return None
+    a, b = last.group(1), first.group(0)
+    if not (a.isalpha() and b.isalpha()):
+        return None
+    whole = is_syllable(a + b)
+    if whole and b[0].islower() and not (is_syllable(a) and is_syllable(b)):
+        return True
+    if not whole and is_syllable(a) and is_syllable(b):
+        return False
+    return None
+
+
 def _pdf_cell(text: str | None, lines: Sequence[tuple[str, float, float]] = (),
               right: float = 0.0) -> str:
     r"""A PDF cell's text, NFC, its wrapped lines joined with a space where one was lost.
@@ -1367,9 +1401,11 @@ def _pdf_cell(text: str | None, lines: Sequence[tuple[str, float, float]] = (),
         line = " ".join(raw.split())
         if not line:
             continue
+        split = _split_syllable(joined, line)
         forced = (single and bool(right) and right - _PDF_PADDING - end < min(first_width, 1.5)
-                  and not (joined[-1].isupper() and line[0].islower()))  # "UBND" / "cấp"
-        tight = forced or joined.endswith("/") or (
+                  and not (joined[-1].isupper() and line[0].islower())  # "UBND" / "cấp"
+                  and split is not False)  # "Chứng" / "thực": two words, not one
+        tight = forced or split is True or joined.endswith("/") or (
             joined.endswith("-") and not joined.endswith(" -"))
         # Inside a number: "25.000." / "000đ", or a code too long for its column.
         number = line[0].isdigit() and bool(
@@ -1494,7 +1530,8 @@ def _read_pdf(
             before, first = pages[last[0]][last[1]], page[tables[0]]
             if (len(first[1]) == len(before[1]) and first[1] and not first[1][0]
                     and any(first[1]) and before[1][0] and not first[2]):
-                joined = tuple(" ".join(p for p in (a, b) if p)
+                joined = tuple(_pdf_cell("", [(a, 0.0, 0.0), (b, 0.0, 0.0)]) if a and b
+                               else a or b
                                for a, b in zip(before[1], first[1], strict=True))
                 pages[last[0]][last[1]] = (before[0], joined, before[2], before[3])
                 del page[tables[0]]
