@@ -423,6 +423,28 @@ def check_file_size(path: str | os.PathLike[str], source: str | None = None,
     return size
 
 
+def opendocument_type(path: str | os.PathLike[str]) -> str:
+    """``"spreadsheet"``, ``"text"``, … for an OpenDocument file (its ``mimetype``), else ``""``.
+
+    Never raises: a file that is no readable OpenDocument zip gives ``""``.
+
+    >>> opendocument_type(__file__)
+    ''
+    """
+    import zipfile
+    import zlib
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            mimetype = archive.read("mimetype")[:100].decode("ascii", "replace")
+    except (KeyError, zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, zlib.error,
+            ValueError, NotImplementedError):
+        return ""
+    if not mimetype.startswith("application/vnd.oasis.opendocument."):
+        return ""
+    return mimetype.rpartition(".")[2].strip()
+
+
 def check_archive(path: str | os.PathLike[str], source: str | None = None,
                   *, max_bytes: int | None = None,
                   damaged: Callable[[str], Exception] | None = None) -> set[str]:

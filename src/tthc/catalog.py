@@ -1088,7 +1088,7 @@ def decision_path(decision: Decision, *, with_issuer: bool = False) -> str:
     same number and signing date.
     """
     signed = decision.signed
-    name = f"{signed.isoformat()}_{_slug(decision.number) or 'decision'}"
+    name = f"{signed.isoformat()}_{codes.decision_slug(decision.number)}"
     if with_issuer:
         name += f"_{_slug(decision.issuer) or 'issuer'}"
     return f"{DECISIONS_DIR}/{signed.year:04d}/{name}.toml"

@@ -362,7 +362,9 @@ def read_dossier_log(path: str | os.PathLike[str]) -> DossierLog:
     if not data.strip():
         raise _unusable(source, "the file is empty")
     if data.startswith(b"PK\x03\x04"):
-        if _opendocument_type(data) == "spreadsheet":
+        from tthc._io import opendocument_type
+
+        if opendocument_type(source) == "spreadsheet":
             return _read_calamine(source, "ods")
         return _read_xlsx(source)
     if data.startswith(b"\xd0\xcf\x11\xe0"):
@@ -378,22 +380,6 @@ def read_dossier_log(path: str | os.PathLike[str]) -> DossierLog:
     text, encoding = decode_bytes(data)
     log = parse_dossier_log(text, source=source)
     return attrs.evolve(log, encoding=encoding)
-
-
-def _opendocument_type(data: bytes) -> str:
-    """``"spreadsheet"``, ``"text"``, … for an OpenDocument zip (its ``mimetype``), else ``""``."""
-    import zipfile
-    import zlib
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            mimetype = archive.read("mimetype")[:100].decode("ascii", "replace")
-    except (KeyError, zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, zlib.error,
-            ValueError, NotImplementedError):
-        return ""
-    if not mimetype.startswith("application/vnd.oasis.opendocument."):
-        return ""
-    return mimetype.rpartition(".")[2].strip()
 
 
 def _read_calamine(source: str, fmt: str) -> DossierLog:

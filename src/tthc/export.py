@@ -208,13 +208,6 @@ def _label(key: DecisionKey | None) -> str | None:
     return None if key is None else decision_label(key)
 
 
-def _level_name(key: str) -> str:
-    try:
-        return Level.get(key).name
-    except LookupError:
-        return key
-
-
 def _optional(text: str | None) -> str | None:
     value = nfc(text) if text else ""
     return value or None
@@ -311,7 +304,7 @@ def _published(
         name=procedure.name,
         local_code=nfc(procedure.local_code),
         level=record.level,
-        level_name=_level_name(record.level),
+        level_name=Level.name_of(record.level),
         field=procedure.field.name,
         sector="" if sector is None else sector.sector,
         group=group,
@@ -419,7 +412,7 @@ def desk_json(pub: Publication) -> dict[str, Any]:
             "id": desk.id,
             "name": desk.name,
             "level": desk.level,
-            "level_name": _level_name(desk.level),
+            "level_name": Level.name_of(desk.level),
             "feedback": [{"label": label, "value": value} for label, value in
                          feedback_lines(desk)],
         },

@@ -47,7 +47,7 @@ from xml.etree import ElementTree
 import attrs
 
 from tthc import codes
-from tthc._io import input_limit
+from tthc._io import input_limit, opendocument_type
 from tthc.errors import InputError, LimitExceeded, Problem
 from tthc.legacy import decode_bytes, decode_cell, detect_legacy, is_syllable
 from tthc.procedure import Field
@@ -912,7 +912,7 @@ def read_listing(
         if "word/document.xml" in members:
             return _read_docx(file, source, columns, limits)
         if "content.xml" in members:
-            if _odf_type(file) == "spreadsheet":
+            if opendocument_type(file) == "spreadsheet":
                 return _read_spreadsheet(file, source, "ods", columns, sheet, limits)
             raise _error(source, "an OpenDocument file that is not a spreadsheet (.ods); "
                                  "save it as .ods, .xlsx or .docx")
@@ -936,16 +936,6 @@ def read_listing(
     if suffix in (".csv", ".tsv", ".tab", ".txt") or _looks_tabular(text, None):
         return _read_csv(text, source, encoding, columns, limits)
     return _read_text(text, source, encoding, columns, limits)
-
-
-def _odf_type(file: Path) -> str:
-    """The kind of an OpenDocument file from its ``mimetype`` member: ``"spreadsheet"``, …"""
-    try:
-        with zipfile.ZipFile(file) as archive:
-            mimetype = archive.read("mimetype")[:100].decode("ascii", "replace")
-    except (KeyError, zipfile.BadZipFile, OSError, EOFError, zlib.error, ValueError):
-        return ""
-    return mimetype.rpartition(".")[2].strip()
 
 
 def _ole_kind(file: Path, limits: Limits) -> str:

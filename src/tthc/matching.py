@@ -59,6 +59,7 @@ __all__ = [
     "expand_abbreviations",
     "levels_of",
     "match_rows",
+    "name_key",
 ]
 
 #: The bands a row can fall in.
@@ -315,8 +316,12 @@ def expand_abbreviations(key: str) -> str:
 
 
 @lru_cache(maxsize=65536)
-def _name_key(name: str) -> str:
-    """The key names are compared on: :func:`tthc.text.match_key`, abbreviations written out."""
+def name_key(name: str) -> str:
+    """The key names are compared on: :func:`tthc.text.match_key`, abbreviations written out.
+
+    >>> name_key("Cấp GCN lần đầu")
+    'cap giay chung nhan lan dau'
+    """
     return expand_abbreviations(match_key(name))
 
 
@@ -540,7 +545,7 @@ class Matcher:
         for index, cand in enumerate(self.candidates):
             by_code.setdefault(_code_key(cand.code), []).append(index)
             cand_levels.append(levels_of(cand.level))
-            members.setdefault(_name_key(cand.name), []).append(index)
+            members.setdefault(name_key(cand.name), []).append(index)
         # Keys in sorted order, so that results do not depend on the candidates' order.
         for key in sorted(members):
             key_index[key] = len(keys)
@@ -697,7 +702,7 @@ class Matcher:
         >>> m.score("Đăng ký khai sinh", "Đăng ký khai sinh lưu động")
         59.07
         """
-        final, _clean = self._final(self._row_key(name), _name_key(candidate_name))
+        final, _clean = self._final(self._row_key(name), name_key(candidate_name))
         return round(final, 2)
 
     def cache_info(self) -> dict[str, int]:
@@ -736,13 +741,13 @@ class Matcher:
         return found, unknown, block, self._row_key(getattr(row, "name", "") or "")
 
     def _own_key(self, found: list[int], block: frozenset[str]) -> str:
-        return _name_key(self.candidates[self._own(found, block)].name)
+        return name_key(self.candidates[self._own(found, block)].name)
 
     def _finish(self, info: tuple[list[int], str | None, frozenset[str], str]) -> _Outcome:
         found, unknown, block, key = info
         if found:
             cand = self.candidates[self._own(found, block)]
-            own_key = _name_key(cand.name)
+            own_key = name_key(cand.name)
             if key == own_key:
                 return _Outcome("code", cand.code, 100.0, (
                     MatchCandidate(code=cand.code, name=cand.name, score=100.0, auto=True),
@@ -773,7 +778,7 @@ class Matcher:
         return found[0]
 
     def _row_key(self, name: str) -> str:
-        key = _name_key(name)
+        key = name_key(name)
         tokens = key.split()
         # A mistyped leading "Thủ tục" ("thu tjc", "thutuc") that match_key left.
         for width in (2, 1):

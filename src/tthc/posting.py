@@ -51,7 +51,7 @@ missing-procedure error None 1.000656
 1.000689 (Đăng ký giám hộ) is still posted but was repealed by 9/QĐ-UBND (03/06/2019),
 effective 03/06/2019: take it down.
 
-Names are compared on :func:`tthc.text.match_key`, so case, diacritics
+Names are compared on :func:`tthc.matching.name_key`, so case, diacritics
 and punctuation never make a finding; processing times are compared by
 structure (amount, unit, qualifier, per-channel times), so "05 ngày làm
 việc" and "5 ngày làm việc" are the same time, while the statutory time
@@ -86,11 +86,11 @@ from tthc.matching import (
     Matcher,
     MatchSettings,
     assignment_margins,
-    expand_abbreviations,
+    name_key,
 )
 from tthc.procedure import Level
 from tthc.proctime import ParseStatus, ProcessingTime, Qualifier, TimeUnit, parse_processing_time
-from tthc.text import fold, match_key
+from tthc.text import fold
 
 __all__ = [
     "FINDING_TYPES",
@@ -481,13 +481,6 @@ def _decision_label(key: DecisionKey | None) -> str | None:
     return None if key is None else f"{key.number} ({key.signed:%d/%m/%Y})"
 
 
-def _level_name(key: str) -> str:
-    try:
-        return Level.get(key).name
-    except LookupError:
-        return key
-
-
 _DIGITS = re.compile(r"\b0+(\d)")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
@@ -737,7 +730,7 @@ class PostingChecker:
     def _key(self, name: str) -> str:
         key = self._keys.get(name)
         if key is None:
-            key = expand_abbreviations(match_key(name))
+            key = name_key(name)
             self._keys[name] = key
         return key
 
@@ -1432,7 +1425,7 @@ class _DeskRun:
                                              field=procedure.field.name, status="missing"))
                 self.add("missing-procedure",
                          f"{code} ({procedure.name}) phải niêm yết tại {self.desk.id} "
-                         f"({_level_name(self.level).lower()}) nhưng không có trong danh mục "
+                         f"({Level.name_of(self.level).lower()}) nhưng không có trong danh mục "
                          "niêm yết.",
                          f"{code} ({procedure.name}) must be posted at {self.desk.id} "
                          f"({self.level} level) but is not in the listing.",
@@ -1542,7 +1535,7 @@ class _DeskRun:
         assert version is not None
         if status == "not-yet":
             self.add("not-yet-in-force",
-                     f"{label} chưa có hiệu lực tại {_level_name(version.level).lower()} "
+                     f"{label} chưa có hiệu lực tại {Level.name_of(version.level).lower()} "
                      f"(từ {version.valid_from:%d/%m/%Y}).",
                      f"{label} is not in force at the {version.level} level before "
                      f"{version.valid_from:%d/%m/%Y}.",
@@ -1554,8 +1547,8 @@ class _DeskRun:
             levels = sorted({v.level for vs in checker._timelines()[code].values() for v in vs
                              if v.in_force_on(checker.as_of)}, key=_rank)
             self.add("wrong-level",
-                     f"{label} thuộc {', '.join(_level_name(x).lower() for x in levels)}, "
-                     f"không thuộc {_level_name(self.level).lower()}: gỡ khỏi danh mục của "
+                     f"{label} thuộc {', '.join(Level.name_of(x).lower() for x in levels)}, "
+                     f"không thuộc {Level.name_of(self.level).lower()}: gỡ khỏi danh mục của "
                      f"{self.desk.id}.",
                      f"{label} is a {', '.join(levels)}-level procedure, not a {self.level}-level "
                      f"one: take it off the list of {self.desk.id}.",
@@ -1593,7 +1586,7 @@ class _DeskRun:
             target = ", ".join(to_levels) or "?"
             self.add("stale-transferred",
                      f"{label} vẫn niêm yết nhưng đã chuyển sang "
-                     f"{', '.join(_level_name(x).lower() for x in to_levels) or '?'} theo "
+                     f"{', '.join(Level.name_of(x).lower() for x in to_levels) or '?'} theo "
                      f"{decision}, hiệu lực {when}: gỡ khỏi danh mục của {self.desk.id}.",
                      f"{label} is still posted but was transferred to the {target} level by "
                      f"{decision}, effective {when}: take it off the list of {self.desk.id}.",

@@ -85,6 +85,16 @@ class Level:
             raise LookupError(f"unknown level {key!r} (known: {known})") from None
 
     @classmethod
+    def name_of(cls, key: str) -> str:
+        """The Vietnamese name of the level with *key*, or *key* itself when none is known.
+
+        >>> Level.name_of("commune"), Level.name_of("ward-x")
+        ('Cấp xã', 'ward-x')
+        """
+        found = cls._registry.get(key)
+        return key if found is None else found.name
+
+    @classmethod
     def parse(cls, text: str) -> Level:
         """Read a level from its key or a Vietnamese spelling ("Cấp xã", "Xã", "huyện").
 

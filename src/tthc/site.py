@@ -249,13 +249,6 @@ def _common(pub: Publication, root: str) -> dict[str, Any]:
     }
 
 
-def _level_name(key: str) -> str:
-    try:
-        return Level.get(key).name
-    except LookupError:
-        return key
-
-
 def _desk_page(pub: Publication) -> bytes:
     pl = pub.posting
     groups = []
@@ -278,7 +271,7 @@ def _desk_page(pub: Publication) -> bytes:
             ],
         })
     context = _common(pub, "../")
-    context.update(groups=groups, level_name=_level_name(pl.desk.level))
+    context.update(groups=groups, level_name=Level.name_of(pl.desk.level))
     return _environment().get_template("desk.html.j2").render(context).encode("utf-8")
 
 
@@ -341,7 +334,7 @@ def _home_page(pubs: list[Publication]) -> bytes:
 
     context = _common(first, "")
     context["levels"] = [
-        {"name": _level_name(key), "desks": levels[key]} for key in sorted(levels, key=rank)
+        {"name": Level.name_of(key), "desks": levels[key]} for key in sorted(levels, key=rank)
     ]
     return _environment().get_template("home.html.j2").render(context).encode("utf-8")
 
